@@ -1,0 +1,46 @@
+# Everything a fresh machine needs: `make run` to use the system, `make test` to check it.
+# With no environment variables: SQLite and a filesystem Celery broker (no servers).
+# DATABASE_URL=postgres://... and CELERY_BROKER_URL=redis://... switch to PostgreSQL and Redis.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed-requirements
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install migrate demo run worker beat web test lint bench clean
+
+$(INSTALLED): requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $@
+
+install: $(INSTALLED)
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput
+
+demo: migrate
+	$(BIN)/python manage.py create_demo_accounts
+
+# Web, Celery worker and Celery beat together; Ctrl-C stops all three.
+run: export DJANGO_DEBUG ?= 1
+run: demo
+	@echo "Serving http://$(HOST):$(PORT)/admin/ (worker and beat alongside; Ctrl-C stops all)"
+	$(BIN)/python -m config.devrun $(HOST) $(PORT)
+
+lint: install
+	$(BIN)/ruff check .
+
+test: install
+	$(BIN)/ruff check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python -m pytest
+
+bench: install
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf var .pytest_cache .ruff_cache .hypothesis

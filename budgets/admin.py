@@ -1,0 +1,204 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from . import services
+from .models import AuditEntry, Department, Funding, Membership, Project, SourceDocument
+from .selectors import department_scope, departments_for
+
+
+class DepartmentScopedAdmin(admin.ModelAdmin):
+    """Non-superusers see only rows of departments they belong to (supervisors: their subtree)."""
+
+    department_field = "department"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(department_scope(request.user, prefix=self.department_field))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.related_model is Department:
+            kwargs["queryset"] = departments_for(request.user)
+        elif db_field.related_model is Project:
+            kwargs["queryset"] = Project.objects.filter(department_scope(request.user, prefix="department"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Department)
+class DepartmentAdmin(DepartmentScopedAdmin):
+    department_field = ""
+    list_display = ("code", "name", "level", "parent")
+    list_filter = ("level",)
+    search_fields = ("code", "name")
+    list_select_related = ("parent",)
+    autocomplete_fields = ("parent",)
+    readonly_fields = ("path",)
+
+    def save_model(self, request, obj, form, change):
+        data = {field: form.cleaned_data[field] for field in ("code", "name", "level", "parent")}
+        if change:
+            original = Department.objects.get(pk=obj.pk)
+            services.department_update(department=original, actor=request.user, **data)
+        else:
+            created = services.department_create(actor=request.user, **data)
+            obj.pk = created.pk
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Membership)
+class MembershipAdmin(DepartmentScopedAdmin):
+    list_display = ("user", "department", "role")
+    list_filter = ("role", "department__level")
+    search_fields = ("user__username", "user__first_name", "department__name", "department__code")
+    list_select_related = ("user", "department")
+    autocomplete_fields = ("user", "department")
+
+    def save_model(self, request, obj, form, change):
+        membership = services.membership_grant(
+            user=form.cleaned_data["user"],
+            department=form.cleaned_data["department"],
+            role=form.cleaned_data["role"],
+            actor=request.user,
+        )
+        obj.pk = membership.pk
+
+    def delete_model(self, request, obj):
+        services.membership_revoke(membership=obj, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for membership in queryset:
+            services.membership_revoke(membership=membership, actor=request.user)
+
+
+class FundingInline(admin.TabularInline):
+    model = Funding
+    extra = 0
+    fields = ("period", "first_year", "last_year", "total", "fiscal", "carryover", "other", "source_location")
+    readonly_fields = ("source_location",)
+
+
+@admin.register(Project)
+class ProjectAdmin(DepartmentScopedAdmin):
+    list_display = ("name", "year", "department", "implementing_unit", "category", "source_document")
+    list_filter = ("year", "continuity", "department__level", "department")
+    search_fields = ("name", "code", "implementing_unit", "responsible_person")
+    list_select_related = ("department", "source_document")
+    readonly_fields = ("source_document", "source_location")
+    inlines = [FundingInline]
+    fieldsets = (
+        (None, {"fields": ("department", "year", "name", "code", "category", "continuity")}),
+        (
+            _("单位与联系人"),
+            {"fields": ("implementing_unit", "competent_department", "responsible_person", "contact", "phone")},
+        ),
+        (_("实施期"), {"fields": ("start_date", "end_date", "description")}),
+        (_("来源"), {"fields": ("source_document", "source_location")}),
+    )
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        return [*fields, "department", "year"] if obj else fields
+
+    def save_model(self, request, obj, form, change):
+        data = {f: form.cleaned_data[f] for f in services.PROJECT_EDITABLE_FIELDS if f in form.cleaned_data}
+        if change:
+            services.project_update(project=Project.objects.get(pk=obj.pk), actor=request.user, **data)
+        else:
+            name = data.pop("name")
+            created = services.project_create(
+                department=form.cleaned_data["department"],
+                year=form.cleaned_data["year"],
+                name=name,
+                actor=request.user,
+                **data,
+            )
+            obj.pk = created.pk
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Funding:
+            return super().save_formset(request, form, formset, change)
+        project = Project.objects.get(pk=form.instance.pk)
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for inline_form in formset.forms:
+            if not inline_form.has_changed() and inline_form.instance.pk is None:
+                continue
+            if formset.can_delete and formset._should_delete_form(inline_form):
+                if inline_form.instance.pk:
+                    services.funding_delete(funding=inline_form.instance, actor=request.user)
+                    formset.deleted_objects.append(inline_form.instance)
+                continue
+            created = inline_form.instance.pk is None
+            data = {
+                f: inline_form.cleaned_data.get(f) for f in services.FUNDING_FIELDS if f in inline_form.cleaned_data
+            }
+            funding = services.funding_set(
+                project=project, period=inline_form.cleaned_data["period"], actor=request.user, **data
+            )
+            if created:
+                formset.new_objects.append(funding)
+            else:
+                formset.changed_objects.append((funding, inline_form.changed_data))
+
+
+@admin.register(Funding)
+class FundingAdmin(DepartmentScopedAdmin):
+    department_field = "project__department"
+    list_display = ("project", "period", "first_year", "last_year", "total", "fiscal", "carryover", "other")
+    list_filter = ("period", "first_year", "project__department")
+    search_fields = ("project__name",)
+    list_select_related = ("project", "project__department")
+    readonly_fields = ("project", "period", "source_location")
+
+    def has_add_permission(self, request):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        data = {f: form.cleaned_data[f] for f in services.FUNDING_FIELDS if f in form.cleaned_data}
+        services.funding_set(project=obj.project, period=obj.period, actor=request.user, **data)
+
+
+@admin.register(SourceDocument)
+class SourceDocumentAdmin(DepartmentScopedAdmin):
+    list_display = ("original_name", "format", "department", "year", "imported_by", "imported_at")
+    list_filter = ("format", "year", "department")
+    search_fields = ("original_name", "sha256")
+    list_select_related = ("department", "imported_by")
+    readonly_fields = (
+        "file",
+        "original_name",
+        "format",
+        "sha256",
+        "department",
+        "year",
+        "imported_by",
+        "imported_at",
+        "parse_report",
+    )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "actor", "action", "content_type", "object_repr")
+    list_filter = ("action", "content_type")
+    search_fields = ("object_repr", "actor__username")
+    list_select_related = ("actor", "content_type")
+    date_hierarchy = "created_at"
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        return queryset if request.user.is_superuser else queryset.filter(actor=request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

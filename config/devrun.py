@@ -1,0 +1,64 @@
+"""`make run`: web server, Celery worker and Celery beat side by side, stopped together.
+
+If any of the three exits, or on Ctrl-C / SIGTERM, the others are asked to stop and, after a grace
+period, killed, so no worker or beat is left behind.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+GRACE_SECONDS = 10
+
+
+def commands(host: str, port: str) -> dict[str, list[str]]:
+    python = sys.executable
+    return {
+        "web": [python, "manage.py", "runserver", f"{host}:{port}"],
+        "worker": [python, "-m", "celery", "-A", "config", "worker", "--loglevel=INFO", "--concurrency=2"],
+        "beat": [python, "-m", "celery", "-A", "config", "beat", "--loglevel=INFO"],
+    }
+
+
+def stop(processes: dict[str, subprocess.Popen]) -> None:
+    for process in processes.values():
+        if process.poll() is None:
+            process.send_signal(signal.SIGINT)
+    deadline = time.monotonic() + GRACE_SECONDS
+    for process in processes.values():
+        try:
+            process.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def main() -> int:
+    host, port = (sys.argv[1:3] + ["127.0.0.1", "8000"][len(sys.argv[1:3]) :])[:2]
+    processes = {
+        name: subprocess.Popen(command, start_new_session=True) for name, command in commands(host, port).items()
+    }
+    stopping = False
+
+    def on_signal(signum, frame):
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
+    exit_code = 0
+    while not stopping:
+        for name, process in processes.items():
+            if process.poll() is not None:
+                print(f"{name} exited with {process.returncode}; stopping the others", file=sys.stderr)
+                exit_code = process.returncode or 1
+                stopping = True
+        time.sleep(0.5)
+    stop(processes)
+    return exit_code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

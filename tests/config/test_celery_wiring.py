@@ -1,0 +1,59 @@
+"""A real task through the configured broker (Redis in CI, the filesystem broker otherwise) to a real
+worker process started here, and its result back through the result backend."""
+
+import os
+import signal
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from config.celery import ping
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def worker_queue():
+    queue = f"wiring-{uuid.uuid4().hex[:8]}"
+    command = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "config",
+        "worker",
+        "--pool=solo",
+        "--concurrency=1",
+        "--without-gossip",
+        "--without-mingle",
+        "--without-heartbeat",
+        "--loglevel=WARNING",
+        "-Q",
+        queue,
+        "-n",
+        f"{queue}@%h",
+    ]
+    process = subprocess.Popen(
+        command, cwd=ROOT, env=os.environ.copy(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    try:
+        yield queue
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.mark.services
+def test_task_round_trip_through_a_real_worker(worker_queue):
+    assert not settings.CELERY_TASK_ALWAYS_EAGER
+    result = ping.apply_async(queue=worker_queue)
+    assert result.get(timeout=60) == "pong"
+    assert result.successful()

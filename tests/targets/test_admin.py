@@ -1,0 +1,71 @@
+import pytest
+from django.urls import reverse
+
+from targets.models import TargetSheet
+from tests.factories import IndicatorFactory, ReportingPeriodFactory, TargetSheetFactory
+
+
+@pytest.fixture
+def submitted_sheet(project):
+    sheet = TargetSheetFactory(project=project, status=TargetSheet.Status.SUBMITTED)
+    IndicatorFactory(sheet=sheet)
+    return sheet
+
+
+def _action(client, action, sheet, **extra):
+    url = reverse("admin:targets_targetsheet_changelist")
+    return client.post(url, {"action": action, "_selected_action": [sheet.pk], **extra})
+
+
+def test_supervisor_approves_in_the_admin(client, supervisor, submitted_sheet):
+    client.force_login(supervisor)
+    response = _action(client, "approve_sheets", submitted_sheet)
+    assert response.status_code == 302
+    submitted_sheet.refresh_from_db()
+    assert submitted_sheet.status == TargetSheet.Status.APPROVED
+
+
+def test_return_asks_for_a_reason_first(client, supervisor, submitted_sheet):
+    client.force_login(supervisor)
+    response = _action(client, "return_sheets", submitted_sheet)
+    assert response.status_code == 200
+    assert "退回原因" in response.content.decode()
+    submitted_sheet.refresh_from_db()
+    assert submitted_sheet.status == TargetSheet.Status.SUBMITTED
+    _action(client, "return_sheets", submitted_sheet, confirm="1", reason="请补充满意度指标")
+    submitted_sheet.refresh_from_db()
+    assert submitted_sheet.status == TargetSheet.Status.RETURNED
+
+
+def test_staff_approval_is_refused_with_a_message(client, staff, submitted_sheet):
+    client.force_login(staff)
+    response = _action(client, "approve_sheets", submitted_sheet)
+    assert response.status_code == 302
+    submitted_sheet.refresh_from_db()
+    assert submitted_sheet.status == TargetSheet.Status.SUBMITTED
+    messages = [str(m) for m in response.wsgi_request._messages]
+    assert any("监督审核人员" in m for m in messages)
+
+
+def test_staff_cannot_see_other_departments_sheets(client, staff, other_project, project):
+    TargetSheetFactory(project=other_project)
+    own = TargetSheetFactory(project=project)
+    client.force_login(staff)
+    content = client.get(reverse("admin:targets_targetsheet_changelist")).content.decode()
+    assert project.name in content and other_project.name not in content
+    assert own.pk
+
+
+def test_outsider_is_refused(client, outsider, submitted_sheet):
+    client.force_login(outsider)
+    assert client.get(reverse("admin:targets_targetsheet_changelist")).status_code == 403
+
+
+@pytest.mark.parametrize("model", ["targetsheet", "indicator", "reportingperiod"])
+def test_every_targets_admin_page_renders(client, superuser, submitted_sheet, model):
+    ReportingPeriodFactory()
+    client.force_login(superuser)
+    assert client.get(reverse(f"admin:targets_{model}_changelist")).status_code == 200
+    detail = {"targetsheet": submitted_sheet, "indicator": submitted_sheet.indicators.first()}.get(model)
+    if detail is not None:
+        assert client.get(reverse(f"admin:targets_{model}_change", args=[detail.pk])).status_code == 200
