@@ -47,6 +47,7 @@ class Level2(models.TextChoices):
     LONG_TERM_MANAGEMENT = "LONG_TERM_MANAGEMENT", _("长效管理")
     DUTY_PERFORMANCE = "DUTY_PERFORMANCE", _("履职目标完成")
     DUTY_BENEFIT = "DUTY_BENEFIT", _("履职效益")
+    OTHER = "OTHER", _("其他")
 
 
 _POINTS_SUFFIX = re.compile(r"[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]$")
@@ -108,6 +109,8 @@ _LEVEL2_BY_LABEL = {
     "长效管理": Level2.LONG_TERM_MANAGEMENT,
     "履职目标和主要任务完成情况": Level2.DUTY_PERFORMANCE,
     "履职效益": Level2.DUTY_BENEFIT,
+    "其它": Level2.OTHER,
+    "其他": Level2.OTHER,
 }
 
 # Which 一级 a 二级 code belongs to when the 一级 label is missing, and for weighting.
@@ -198,3 +201,45 @@ def level1_for(level1: str, level2: str) -> str:
     if level1:
         return level1
     return _LEVEL1_OF_LEVEL2.get(level2, "")
+
+
+def is_level1_label(label: str | None) -> bool:
+    return normalise_label(label) in _LEVEL1_BY_LABEL
+
+
+def is_level2_label(label: str | None) -> bool:
+    key = normalise_label(label)
+    return key == "成本" or key in _LEVEL2_BY_LABEL
+
+
+_LABEL_FORMS = sorted(
+    {form for key in [*_LEVEL2_BY_LABEL, "成本"] for form in (key, key + "指标", key + "目标")}, key=len, reverse=True
+)
+
+
+def is_level2_fragment(text: str | None) -> bool:
+    """A piece of a 二级 label broken by a page break ("可持续影" / "响指标", "时效" / "指标")."""
+    compact = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or ""))
+    if not compact or len(compact) > 6 or is_level2_label(compact):
+        return compact == "指标"
+    return any(
+        form != compact and (form.startswith(compact) or form.endswith(compact))
+        for form in _LABEL_FORMS
+        if len(compact) >= 2
+    )
+
+
+def joined_level2(first: str, second: str) -> str | None:
+    """The label two fragments make together, or None when they do not make a known label."""
+    joined = re.sub(r"\s+", "", (first or "") + (second or ""))
+    return joined if is_level2_label(joined) else None
+
+
+def level1_accepts(level1: str, level2: str) -> bool:
+    """Whether a carried-down 一级 can stand above this 二级 (satisfaction may sit under benefit)."""
+    expected = _LEVEL1_OF_LEVEL2.get(level2)
+    if not level1 or not expected or expected == level1:
+        return True
+    if expected == Level1.SATISFACTION and level1 == Level1.BENEFIT:
+        return True
+    return expected == Level1.OUTPUT and level2 == Level2.OUTPUT_COST and level1 == Level1.COST

@@ -1,0 +1,89 @@
+"""Read a disclosure file (text, markdown, HTML, Word, Excel, PDF) into the neutral structure."""
+
+import zipfile
+from pathlib import Path
+
+from .structure import Block, DisclosureReadError, Document, Location, Row
+
+__all__ = ["Block", "DisclosureReadError", "Document", "Location", "Row", "detect_format", "read_document"]
+
+TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
+HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+MAX_BYTES = 50 * 1024 * 1024
+
+
+def detect_format(name: str, content: bytes) -> str:
+    """The format by content first (zip containers, PDF), then by the file name."""
+    suffix = Path(name).suffix.lower()
+    if content.startswith(b"%PDF"):
+        return "pdf"
+    if content.startswith(b"PK"):
+        try:
+            with zipfile.ZipFile(__import__("io").BytesIO(content)) as archive:
+                names = set(archive.namelist())
+        except zipfile.BadZipFile:
+            names = set()
+        if "word/document.xml" in names:
+            return "docx"
+        if "xl/workbook.xml" in names:
+            return "xlsx"
+        raise DisclosureReadError(f"文件“{name}”是压缩包，但不是 Word（.docx）或 Excel（.xlsx）文件。")
+    if suffix in {".doc", ".xls", ".wps", ".et"}:
+        raise DisclosureReadError(f"文件“{name}”是旧版 Office 格式（{suffix}），请另存为 .docx 或 .xlsx 后再导入。")
+    if suffix in HTML_SUFFIXES:
+        return "html"
+    if suffix in TEXT_SUFFIXES or suffix == "":
+        head = content[:2048].lstrip().lower()
+        if head.startswith((b"<!doctype html", b"<html")):
+            return "html"
+        return "text"
+    raise DisclosureReadError(
+        f"文件“{name}”的格式（{suffix}）不受支持：请使用 .txt、.md、.html、.docx、.xlsx 或 .pdf。"
+    )
+
+
+def _decode(content: bytes, name: str) -> str:
+    if b"\x00" in content[:8192]:
+        raise DisclosureReadError(f"文件“{name}”是二进制文件，不是文本。")
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return content.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise DisclosureReadError(f"文件“{name}”不是 UTF-8 或 GB18030 编码的文本，无法读取。")
+
+
+def read_document(content: bytes, name: str) -> Document:
+    if not content or not content.strip():
+        raise DisclosureReadError(f"文件“{name}”是空文件。")
+    if len(content) > MAX_BYTES:
+        raise DisclosureReadError(f"文件“{name}”超过 {MAX_BYTES // (1024 * 1024)} MB，无法导入。")
+    kind = detect_format(name, content)
+    try:
+        if kind == "text":
+            from .text import read_text
+
+            document = read_text(_decode(content, name), name)
+        elif kind == "html":
+            from .html import read_html
+
+            document = read_html(_decode(content, name), name)
+        elif kind == "docx":
+            from .word import read_docx
+
+            document = read_docx(content, name)
+        elif kind == "xlsx":
+            from .excel import read_xlsx
+
+            document = read_xlsx(content, name)
+        else:
+            from .pdf import read_pdf
+
+            document = read_pdf(content, name)
+    except DisclosureReadError:
+        raise
+    except Exception as exc:
+        raise DisclosureReadError(f"文件“{name}”无法按 {kind} 格式读取：{exc}") from exc
+    if not any(block.text.strip() or block.rows for block in document.blocks):
+        raise DisclosureReadError(f"文件“{name}”中没有可读取的文字或表格。")
+    return document

@@ -1,0 +1,42 @@
+"""Turn cell and paragraph markup (HTML fragments, markdown emphasis) into plain text.
+
+Imported HTML is never rendered: it is reduced to text here, and templates escape whatever remains.
+"""
+
+import html
+import re
+
+_BLOCK_TAGS = re.compile(r"<\s*(?:/\s*)?(?:p|div|br|li|tr|h[1-6])\b[^>]*>", re.IGNORECASE)
+_CHECKBOX = re.compile(r"<\s*input\b([^>]*)>", re.IGNORECASE)
+_TAG = re.compile(r"<[^>]{0,2000}>")
+_MARKDOWN_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
+_SPACES = re.compile(r"[ \t\u00a0\u3000]+")
+
+
+def _checkbox(match: re.Match) -> str:
+    attributes = match.group(1).lower()
+    if "checkbox" not in attributes and "radio" not in attributes:
+        return ""
+    return "☑" if "checked" in attributes else "☐"
+
+
+def markup_to_text(text: str) -> str:
+    """HTML tags removed (block tags become line breaks, checkboxes ☑/☐), entities decoded,
+    markdown emphasis removed, spaces folded, empty lines dropped."""
+    if not text:
+        return ""
+    if "<" in text:
+        text = _CHECKBOX.sub(_checkbox, text)
+        text = _BLOCK_TAGS.sub("\n", text)
+        text = _TAG.sub("", text)
+    if "&" in text:
+        text = html.unescape(text)
+    if "*" in text or "__" in text:
+        text = _MARKDOWN_EMPHASIS.sub(r"\2", text)
+    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    return "\n".join(line for line in lines if line)
+
+
+def compact(text: str) -> str:
+    """Text without any whitespace: for comparing labels that wrapping or letter-spacing split."""
+    return re.sub(r"\s+", "", text or "")

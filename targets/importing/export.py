@@ -1,0 +1,111 @@
+"""The dry-run JSON export: the shape of the gold extractions (fixtures/gold/README.md) plus the
+full goal texts, canonical codes, parsed targets and provenance."""
+
+from decimal import Decimal
+
+from ..levels import level1_code, level2_code
+from ..scoring.values import parse_target
+from .model import ExtractedIndicator, ExtractedSheet, Extraction
+from .text_utils import compact
+
+
+def _money(value: Decimal | None) -> float | None:
+    # JSON has no decimal type; the export is for reading and comparison, storage stays Decimal.
+    return None if value is None else float(value)
+
+
+def _location(location) -> str | None:
+    return location.describe() if location else None
+
+
+def _indicator(indicator: ExtractedIndicator, *, with_period: bool) -> dict:
+    target = parse_target(indicator.value, unit=indicator.unit)
+    data = {}
+    if with_period:
+        data["period"] = indicator.period
+    code1 = level1_code(indicator.level1)
+    data.update(
+        {
+            "level1": indicator.level1,
+            "level2": indicator.level2,
+            "level3": indicator.level3,
+            "value": indicator.value,
+        }
+    )
+    if not with_period:
+        data["unit"] = indicator.unit
+    data.update(
+        {
+            "level1_code": code1,
+            "level2_code": level2_code(indicator.level2, code1),
+            "comparator": str(target.comparator),
+            "number": None if target.number is None else str(target.number),
+            "parsed_unit": target.unit,
+            "nature": str(target.nature),
+            "weight": None if indicator.weight is None else str(indicator.weight),
+            "location": _location(indicator.location),
+        }
+    )
+    return data
+
+
+def _startswith(text: str | None) -> str | None:
+    return compact(text)[:15] if text else None
+
+
+def _project(sheet: ExtractedSheet) -> dict:
+    data = {
+        "name": sheet.name,
+        "implementing_unit": sheet.fields.get("implementing_unit") or sheet.fields.get("budget_unit"),
+        "competent_department": sheet.fields.get("competent_department"),
+        "start": sheet.start.isoformat() if sheet.start else None,
+        "end": sheet.end.isoformat() if sheet.end else None,
+    }
+    for period in ("mid_term", "annual"):
+        funding = sheet.fundings.get(period)
+        for part in ("total", "fiscal", "carryover", "other"):
+            data[f"{period}_{part}"] = _money(getattr(funding, part)) if funding else None
+    mid_goal, annual_goal = sheet.goals.get("mid_term"), sheet.goals.get("annual") or sheet.goals.get("overall")
+    data.update(
+        {
+            "mid_term_goal_startswith": _startswith(mid_goal),
+            "annual_goal_startswith": _startswith(annual_goal),
+            "mid_term_goal": mid_goal,
+            "annual_goal": annual_goal,
+            "overall_goal": sheet.goals.get("overall"),
+            "title": sheet.title,
+            "year": sheet.year,
+            "mid_term_years": list(sheet.mid_term_years) if sheet.mid_term_years else None,
+            "facts": dict(sheet.fields),
+            "location": _location(sheet.location),
+            "indicators": [_indicator(i, with_period=True) for i in sheet.indicators],
+        }
+    )
+    return data
+
+
+def extraction_to_json(extraction: Extraction, *, seed: str, budget_tables: list | None = None) -> dict:
+    return {
+        "seed": seed,
+        "department": extraction.department,
+        "year": extraction.year,
+        "money_unit": extraction.money_unit,
+        "budget_tables": budget_tables or [],
+        "performance": {
+            "department_targets": [
+                {
+                    "title": sheet.title,
+                    "goal": sheet.goals.get("annual") or sheet.goals.get("overall"),
+                    "location": _location(sheet.location),
+                    "indicators": [_indicator(i, with_period=False) for i in sheet.indicators],
+                }
+                for sheet in extraction.department_sheets
+            ],
+            "projects": [_project(sheet) for sheet in extraction.projects],
+        },
+        "report": {
+            "skipped": [issue.describe(extraction.document_name) for issue in extraction.skipped],
+            "warnings": [issue.describe(extraction.document_name) for issue in extraction.warnings],
+            "errors": [issue.describe(extraction.document_name) for issue in extraction.errors],
+        },
+    }

@@ -1,0 +1,18 @@
+"""From the neutral document to everything the importer stores: the single entry point."""
+
+from budgets.readers import Document
+
+from .metadata import detect_department_and_year, detect_money_unit
+from .model import Extraction
+from .project_budget_table import read_project_budget_tables
+from .sheets import read_sheets
+
+
+def extract(document: Document) -> Extraction:
+    department, year = detect_department_and_year(document)
+    extraction = Extraction(
+        document_name=document.name, department=department, year=year, money_unit=detect_money_unit(document)
+    )
+    read_sheets(document, extraction)
+    read_project_budget_tables(document, extraction)
+    return extraction

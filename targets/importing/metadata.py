@@ -1,0 +1,73 @@
+"""The disclosing department, budget year and money unit of a document, from its cover and titles."""
+
+import re
+from collections import Counter
+
+from budgets.readers import Document
+
+from .text_utils import compact
+
+_SUFFIX = r"(?:公开|说明|情况说明|表|公开说明|编制说明)?"
+_YEAR_FIRST = re.compile(rf"^(20\d{{2}})年度?(.+?)(?:部门|单位)预算{_SUFFIX}$")
+_NAME_FIRST = re.compile(rf"^(.+?)(20\d{{2}})年度?(?:部门|单位)?预算{_SUFFIX}$")
+_NAME_ONLY = re.compile(r"^(.+?)(?:部门|单位)预算(?:公开)?$")
+_BARE_TITLE = re.compile(r"^(20\d{2})年度?(?:部门|单位)预算(?:公开)?$")
+_PART_ONE = re.compile(r"^(.+?)(?:单位|部门)?(?:基本)?概况$")
+_NAME_LABEL = re.compile(r"^(?:部门|单位|预算单位|部门（单位）)名称[:：](.+)$")
+_UNIT = re.compile(r"单位[:：]\s*(万元|元)")
+_LEADING_NOISE = re.compile(r"^(?:[#*]+|\d{1,2}[.、]|第[一二三四五六七八九十]+部分)+")
+
+
+def _clean_name(name: str) -> str:
+    return name.strip(" ：:·-—()（）")
+
+
+def _plausible(name: str) -> bool:
+    return 2 <= len(name) <= 40 and not re.search(r"[，。；,;]", name)
+
+
+def detect_department_and_year(document: Document) -> tuple[str | None, int | None]:
+    lines = [_LEADING_NOISE.sub("", compact(text)) for text in document.text_lines(limit=40)]
+    lines += [compact(row.filled[0]) for table in document.tables[:3] for row in table.rows[:3] if len(row.filled) == 1]
+    department = year = None
+    for index, line in enumerate(lines):
+        if (match := _YEAR_FIRST.match(line)) and _plausible(_clean_name(match.group(2))):
+            return _clean_name(match.group(2)), int(match.group(1))
+        if (match := _NAME_FIRST.match(line)) and _plausible(_clean_name(match.group(1))):
+            return _clean_name(match.group(1)), int(match.group(2))
+        if _BARE_TITLE.match(line) and index > 0 and _plausible(lines[index - 1]):
+            return _clean_name(lines[index - 1]), int(line[:4])
+        if department is None and (match := _NAME_ONLY.match(line)) and _plausible(_clean_name(match.group(1))):
+            department = _clean_name(match.group(1))
+        if year is None and re.fullmatch(r"(20\d{2})年度?", line):
+            year = int(line[:4])
+    if department is None:
+        for line in lines:
+            if (match := _PART_ONE.match(line) or _NAME_LABEL.match(line)) and _plausible(_clean_name(match.group(1))):
+                department = _clean_name(match.group(1))
+                break
+    if department is None:
+        for block in document.blocks:
+            cells = [block.text] if block.kind != "table" else [c for r in block.rows for c in r.cells[:2]]
+            for cell in cells:
+                if match := _NAME_LABEL.match(compact(cell)):
+                    department = _clean_name(match.group(1))
+                    break
+            if department:
+                break
+    if year is None:
+        counts = Counter(
+            int(found) for text in document.text_lines(limit=60) for found in re.findall(r"(20\d{2})\s*年", text)
+        )
+        year = counts.most_common(1)[0][0] if counts else None
+    return department, year
+
+
+def detect_money_unit(document: Document) -> str:
+    counts = Counter()
+    for block in document.blocks:
+        texts = [block.text] if block.kind != "table" else [cell for row in block.rows[:4] for cell in row.cells]
+        for text in texts:
+            for unit in _UNIT.findall(compact(text)):
+                counts[unit] += 1
+    return counts.most_common(1)[0][0] if counts else "万元"

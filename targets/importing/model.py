@@ -1,0 +1,92 @@
+"""What the extractor finds in a document, before anything is stored."""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from budgets.readers import Location
+
+
+@dataclass
+class Issue:
+    message: str
+    location: Location | None = None
+
+    def describe(self, document_name: str) -> str:
+        where = self.location.describe() if self.location else ""
+        return f"{document_name} {where}：{self.message}" if where else f"{document_name}：{self.message}"
+
+
+@dataclass
+class ExtractedIndicator:
+    period: str
+    level1: str | None
+    level2: str | None
+    level3: str
+    value: str
+    location: Location
+    unit: str | None = None
+    weight: Decimal | None = None
+    comparator_text: str | None = None
+
+
+@dataclass
+class ExtractedFunding:
+    period: str
+    total: Decimal | None = None
+    fiscal: Decimal | None = None
+    carryover: Decimal | None = None
+    other: Decimal | None = None
+    location: Location | None = None
+
+    def set(self, part: str, value: Decimal | None, location: Location) -> None:
+        setattr(self, part, value)
+        self.location = self.location or location
+
+
+@dataclass
+class ExtractedSheet:
+    """A project's target sheet (with project facts) or a department-wide one."""
+
+    scope: str  # "project" | "department"
+    title: str
+    location: Location
+    year: int | None = None
+    name: str = ""
+    fields: dict = field(default_factory=dict)
+    start: datetime.date | None = None
+    end: datetime.date | None = None
+    goals: dict = field(default_factory=dict)  # "mid_term" | "annual" | "overall" -> text
+    mid_term_years: tuple[int, int] | None = None
+    fundings: dict = field(default_factory=dict)  # period -> ExtractedFunding
+    indicators: list[ExtractedIndicator] = field(default_factory=list)
+
+    def funding(self, period: str) -> ExtractedFunding:
+        return self.fundings.setdefault(period, ExtractedFunding(period=period))
+
+    @property
+    def periods(self) -> list[str]:
+        found = {indicator.period for indicator in self.indicators} | set(self.fundings)
+        if self.goals.get("mid_term"):
+            found.add("mid_term")
+        return [period for period in ("mid_term", "annual") if period in found] or ["annual"]
+
+
+@dataclass
+class Extraction:
+    document_name: str
+    department: str | None = None
+    year: int | None = None
+    money_unit: str = "万元"
+    sheets: list[ExtractedSheet] = field(default_factory=list)
+    skipped: list[Issue] = field(default_factory=list)
+    warnings: list[Issue] = field(default_factory=list)
+    errors: list[Issue] = field(default_factory=list)
+
+    @property
+    def projects(self) -> list[ExtractedSheet]:
+        return [sheet for sheet in self.sheets if sheet.scope == "project"]
+
+    @property
+    def department_sheets(self) -> list[ExtractedSheet]:
+        return [sheet for sheet in self.sheets if sheet.scope == "department"]
