@@ -24,6 +24,7 @@ migrate: install
 
 demo: migrate
 	$(BIN)/python manage.py create_demo_accounts
+	$(BIN)/python manage.py import_disclosure fixtures/disclosures/*.txt
 
 # Web, Celery worker and Celery beat together; Ctrl-C stops all three.
 run: export DJANGO_DEBUG ?= 1

@@ -75,6 +75,7 @@ class ExtractedSheet:
 @dataclass
 class Extraction:
     document_name: str
+    format: str = "text"
     department: str | None = None
     year: int | None = None
     money_unit: str = "万元"

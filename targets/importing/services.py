@@ -1,0 +1,142 @@
+"""`disclosure_import`: the one writer behind the command, the admin upload and the Celery task."""
+
+import hashlib
+from dataclasses import dataclass, field
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+
+from budgets.audit import audit_record
+from budgets.models import Department, SourceDocument
+from budgets.readers import DisclosureReadError, read_document
+
+from .apply import apply_plan
+from .checks import consistency_warnings
+from .export import extraction_to_json
+from .extract import extract
+from .model import Extraction
+from .plan import ImportPlan, build_plan, name_key
+
+
+class DisclosureImportError(Exception):
+    """The file cannot be imported. The message is Chinese, names the file, and nothing was written."""
+
+
+@dataclass
+class ImportResult:
+    name: str
+    sha256: str
+    extraction: Extraction
+    plan: ImportPlan
+    department: Department | None
+    year: int
+    dry_run: bool
+    source_document: SourceDocument | None = None
+    counts: dict = field(default_factory=dict)
+
+    def report(self) -> dict:
+        extraction = self.extraction
+        return {
+            "file": self.name,
+            "sha256": self.sha256,
+            "department": self.department.name if self.department else extraction.department,
+            "year": self.year,
+            "dry_run": self.dry_run,
+            "found": {
+                "projects": len(extraction.projects),
+                "department_sheets": len(extraction.department_sheets),
+                "indicators": sum(len(sheet.indicators) for sheet in extraction.sheets),
+            },
+            "summary": self.plan.summary(),
+            "counts": self.counts,
+            "changes": [change.as_dict() for change in self.plan.changes if change.action != "unchanged"],
+            "conflicts": [change.as_dict() for change in self.plan.conflicts],
+            "skipped": [issue.describe(self.name) for issue in extraction.skipped],
+            "warnings": [issue.describe(self.name) for issue in extraction.warnings],
+        }
+
+    def export(self) -> dict:
+        data = extraction_to_json(self.extraction, seed=self.name)
+        data["report"] = self.report()
+        return data
+
+
+def _department_for(extraction: Extraction, department: Department | None, name: str, *, required: bool):
+    if department is not None:
+        return department
+    if extraction.department:
+        key = name_key(extraction.department)
+        for candidate in Department.objects.all().only("id", "name", "code", "path", "level"):
+            if name_key(candidate.name) == key:
+                return candidate
+    if required:
+        detected = f"“{extraction.department}”" if extraction.department else "（未识别出部门名称）"
+        raise DisclosureImportError(f"文件“{name}”：系统中没有部门{detected}，请用 --department 指定部门编码。")
+    return None
+
+
+def disclosure_prepare(
+    *, content: bytes, name: str, department: Department | None = None, year: int | None = None, dry_run: bool = True
+) -> ImportResult:
+    """Read, extract and plan without writing anything."""
+    try:
+        document = read_document(content, name)
+    except DisclosureReadError as exc:
+        raise DisclosureImportError(str(exc)) from exc
+    extraction = extract(document)
+    if not extraction.sheets:
+        raise DisclosureImportError(f"文件“{name}”中没有找到绩效目标表（项目或部门整体绩效目标）。")
+    extraction.warnings.extend(consistency_warnings(extraction))
+    target_year = year or extraction.year
+    if not target_year:
+        raise DisclosureImportError(f"文件“{name}”：无法识别预算年度，请用 --year 指定。")
+    resolved = _department_for(extraction, department, name, required=not dry_run)
+    plan = build_plan(extraction, department=resolved, year=target_year)
+    return ImportResult(
+        name=name,
+        sha256=hashlib.sha256(content).hexdigest(),
+        extraction=extraction,
+        plan=plan,
+        department=resolved,
+        year=target_year,
+        dry_run=dry_run,
+    )
+
+
+@transaction.atomic
+def disclosure_import(
+    *,
+    content: bytes,
+    name: str,
+    department: Department | None = None,
+    year: int | None = None,
+    dry_run: bool = False,
+    actor,
+) -> ImportResult:
+    result = disclosure_prepare(content=content, name=name, department=department, year=year, dry_run=dry_run)
+    if dry_run:
+        return result
+    source = SourceDocument.objects.filter(sha256=result.sha256).first()
+    if source is None:
+        source = SourceDocument(
+            original_name=name[:255],
+            format=result.extraction.format,
+            sha256=result.sha256,
+            department=result.department,
+            year=result.year,
+            imported_by=_user(actor),
+        )
+        source.file.save(name, ContentFile(content), save=False)
+        source.full_clean()
+        source.save()
+    result.source_document = source
+    result.counts = apply_plan(result.plan, source_document=source, actor=actor)
+    source.parse_report = result.report()
+    source.department, source.year = result.department, result.year
+    source.save(update_fields=["parse_report", "department", "year"])
+    audit_record(actor=actor, action="disclosure.import", subject=source, changes=result.counts)
+    return result
+
+
+def _user(actor):
+    return actor if getattr(actor, "is_authenticated", False) else None
