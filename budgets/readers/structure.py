@@ -43,6 +43,7 @@ class Block:
     text: str = ""
     level: int = 0
     rows: list[Row] = field(default_factory=list)
+    gap_before: int = 0  # blank lines before this block in a text file
 
 
 @dataclass

@@ -55,8 +55,10 @@ class _Builder:
         self.document = Document(name=name, format="text")
         self.table: Block | None = None
         self.pending_break = False
+        self.blank_lines = 0
 
     def row(self, raw_cells: list[str], line_no: int):
+        self.blank_lines = 0
         if self.table is None:
             self.table = Block(kind="table", location=Location(line=line_no))
             self.document.blocks.append(self.table)
@@ -70,7 +72,12 @@ class _Builder:
         self.table = None
         cleaned = markup_to_text(text)
         if cleaned:
-            self.document.blocks.append(Block(kind=kind, location=Location(line=line_no), text=cleaned, level=level))
+            self.document.blocks.append(
+                Block(
+                    kind=kind, location=Location(line=line_no), text=cleaned, level=level, gap_before=self.blank_lines
+                )
+            )
+        self.blank_lines = 0
 
 
 def read_text(text: str, name: str) -> Document:
@@ -96,6 +103,7 @@ def read_text(text: str, name: str) -> Document:
             if builder.table is not None:
                 # Cell-per-line tables separate rows with one blank line; more is a page break.
                 builder.pending_break = blanks >= 2 if cell_per_line else True
+            builder.blank_lines = blanks
             continue
         if cell_per_line and _is_single_cell_line(line):
             cells = []

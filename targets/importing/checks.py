@@ -35,7 +35,7 @@ def consistency_warnings(extraction: Extraction) -> list[Issue]:
                 period = "中期" if indicator.period == "mid_term" else "年度"
                 warnings.append(Issue(f"{where}没有{period}指标值", indicator.location))
                 continue
-            target = parse_target(indicator.value, unit=indicator.unit)
+            target = parse_target(indicator.target_text, unit=indicator.unit)
             if target.is_quantitative and target.comparator != "RANGE" and not target.unit:
                 warnings.append(
                     Issue(f"{where}是定量指标，但指标值“{indicator.value}”没有计量单位", indicator.location)

@@ -19,7 +19,7 @@ def _location(location) -> str | None:
 
 
 def _indicator(indicator: ExtractedIndicator, *, with_period: bool) -> dict:
-    target = parse_target(indicator.value, unit=indicator.unit)
+    target = parse_target(indicator.target_text, unit=indicator.unit)
     data = {}
     if with_period:
         data["period"] = indicator.period
@@ -42,6 +42,7 @@ def _indicator(indicator: ExtractedIndicator, *, with_period: bool) -> dict:
             "number": None if target.number is None else str(target.number),
             "parsed_unit": target.unit,
             "nature": str(target.nature),
+            "target_text": indicator.target_text,
             "weight": None if indicator.weight is None else str(indicator.weight),
             "location": _location(indicator.location),
         }

@@ -278,34 +278,39 @@ class IndicatorTable:
             indicator.weight = _weight(extras["weight"])
         if extras.get("nature"):
             indicator.comparator_text = extras["nature"]
+        indicator.project = self.project
         if group is not None:
             group.indicators.append(indicator)
         self.last[half] = indicator
         self.indicators.append(indicator)
 
     def _feed_shared_name(self, row: Row, leading: list[Token], tokens: list[Token], extras: dict) -> None:
+        """One name with a value per period in separate columns (实施期指标值 | 年度指标值)."""
         self.halves = ["annual"]
-        self._apply_leading_labels(leading, row.after_break)
+        try:
+            self._apply_leading_labels(leading, row.after_break)
+        finally:
+            self.halves = None
         texts = [t for t in tokens if t.kind == TEXT]
         if not texts or compact(texts[0].text) in _SKIP_NAMES:
             return
         name = one_line(texts[0].text)
         group = self.groups.get("annual")
-        for column, period in self.value_periods.items():
-            value = next((one_line(t.text) for t in texts[1:] if t.column == column), "")
+        values = [one_line(t.text) for t in texts[1:]]
+        for position, (_, period) in enumerate(sorted(self.value_periods.items())):
             indicator = ExtractedIndicator(
                 period=period,
                 level1=self.level1,
                 level2=group.label if group else None,
                 level3=name,
-                value=value,
+                value=values[position] if position < len(values) else "",
                 location=row.location,
                 unit=extras.get("unit"),
+                project=self.project,
             )
             if group is not None:
                 group.indicators.append(indicator)
             self.indicators.append(indicator)
-        self.halves = None
 
     def _continues_names(self, row: Row, tokens: list[Token]) -> bool:
         """A row after a page break that only carries the rest of the names above it."""

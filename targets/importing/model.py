@@ -1,6 +1,7 @@
 """What the extractor finds in a document, before anything is stored."""
 
 import datetime
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -28,6 +29,46 @@ class ExtractedIndicator:
     unit: str | None = None
     weight: Decimal | None = None
     comparator_text: str | None = None
+    project: str | None = None  # from a project-name column of a table holding several projects
+
+    @property
+    def target_text(self) -> str:
+        """The value to parse: a separate 指标性质 cell (≥, 不低于, 正向/反向) joined to the 指标值."""
+        return with_comparator(self.value, self.comparator_text)
+
+
+_DIRECTIONS = {"正向": "≥", "反向": "≤", "正向指标": "≥", "反向指标": "≤"}
+_COMPARATOR_WORDS = {
+    "≥",
+    "≤",
+    ">",
+    "<",
+    "=",
+    "＝",
+    ">=",
+    "<=",
+    "≧",
+    "≦",
+    "不低于",
+    "不少于",
+    "不高于",
+    "不超过",
+    "大于",
+    "小于",
+    "高于",
+    "低于",
+    "超过",
+    "至少",
+    "等于",
+}
+
+
+def with_comparator(value: str, comparator: str | None) -> str:
+    key = re.sub(r"\s+", "", comparator or "")
+    symbol = _DIRECTIONS.get(key, key if key in _COMPARATOR_WORDS else "")
+    if not symbol or not value or value.lstrip().startswith(symbol):
+        return value
+    return f"{symbol}{value.strip()}"
 
 
 @dataclass

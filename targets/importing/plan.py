@@ -134,9 +134,7 @@ def _indicator_rows(sheet: ExtractedSheet, period: str) -> list[dict]:
     for indicator in sheet.indicators:
         if indicator.period != period:
             continue
-        value = indicator.value
-        if indicator.comparator_text and value and not value.startswith(indicator.comparator_text):
-            value = f"{indicator.comparator_text}{value}"
+        value = indicator.target_text
         fields = indicator_fields(
             level1=indicator.level1, level2=indicator.level2, name=indicator.level3, value=value, unit=indicator.unit
         )

@@ -12,9 +12,18 @@ from dataclasses import dataclass
 from budgets.readers import Document, Location, Row
 
 from .indicator_table import IndicatorTable
-from .labels import DEPARTMENT_SHEET, fund_label, fund_unit, goal_period, is_ignored, is_sheet_title, project_field
+from .labels import (
+    DEPARTMENT_SHEET,
+    fund_label,
+    fund_unit,
+    goal_period,
+    header_role,
+    is_ignored,
+    is_sheet_title,
+    project_field,
+)
 from .model import ExtractedSheet, Extraction, Issue
-from .text_utils import amount_in_wan, compact, one_line, period_dates, years_in
+from .text_utils import amount_in_wan, compact, nfkc_compact, one_line, period_dates, years_in
 
 _YEAR_CAPTION = re.compile(r"^[(（]?\s*(20\d{2})\s*年度?\s*[)）]?$")
 _TITLE_YEAR_SUFFIX = re.compile(r"\s*[(（]\s*20\d{2}\s*年度?\s*[)）]\s*$")
@@ -27,6 +36,8 @@ class Line:
     location: Location
     after_break: bool = False
     is_text: bool = False
+    is_heading: bool = False
+    gap_before: int = 0
 
     @property
     def text(self) -> str:
@@ -39,7 +50,15 @@ def flatten(document: Document) -> list[Line]:
         if block.kind == "table":
             lines.extend(Line(row.cells, row.location, row.after_break) for row in block.rows)
         else:
-            lines.append(Line([block.text], block.location, is_text=True))
+            lines.append(
+                Line(
+                    [block.text],
+                    block.location,
+                    is_text=True,
+                    is_heading=block.kind == "heading",
+                    gap_before=block.gap_before,
+                )
+            )
     return lines
 
 
@@ -52,6 +71,10 @@ class SheetReader:
         self.fund_columns: dict[str, int] = {}
         self.fund_unit: str | None = None
         self.pending_goals: list[tuple[str, int]] = []
+        self.paragraph_cells: list[str] = []
+        self.paragraph_location: Location | None = None
+        self.paragraph_mode = False
+        self.rows_seen = 0
 
     # -- sheets ------------------------------------------------------------------------------------
 
@@ -66,14 +89,18 @@ class SheetReader:
             year=int(year_match.group(1)) if year_match else None,
         )
         self.fund_columns, self.fund_unit, self.pending_goals = {}, None, []
+        self.paragraph_mode, self.rows_seen = False, 0
         return self.sheet
 
     def _close(self) -> None:
         if self.table is not None and self.sheet is not None:
             self._store_table()
         self.table = None
-        if self.sheet is not None and (self.sheet.indicators or self.sheet.name or self.sheet.fundings):
-            self.extraction.sheets.append(self.sheet)
+        sheet = self.sheet
+        if sheet is not None and (sheet.indicators or sheet.name or sheet.fundings):
+            if sheet.mid_term_years is None and sheet.start and sheet.end and sheet.end.year > sheet.start.year:
+                sheet.mid_term_years = (sheet.start.year, sheet.end.year)
+            self.extraction.sheets.append(sheet)
         self.sheet = None
 
     def _store_table(self) -> None:
@@ -83,20 +110,21 @@ class SheetReader:
         if table.project_column is None:
             sheet.indicators.extend(table.indicators)
             return
-        # One flat table for several projects: split by the project column.
-        by_project: dict[str, ExtractedSheet] = {}
+        # One flat table for several projects: each row goes to the sheet of its project, which may
+        # have been printed before the table (facts and funds) or exist only in this table.
+        known = {nfkc_compact(s.name): s for s in [*self.extraction.sheets, sheet] if s.name}
         for indicator in table.indicators:
-            name = getattr(indicator, "project", None) or sheet.name
-            target = by_project.get(name)
+            name = indicator.project or sheet.name
+            target = known.get(nfkc_compact(name))
             if target is None:
-                target = sheet if not sheet.indicators and (not sheet.name or sheet.name == name) else None
-                if target is None:
+                if not sheet.name and not sheet.indicators:
+                    target, sheet.name = sheet, name
+                else:
                     target = ExtractedSheet(
                         scope="project", title=sheet.title, location=indicator.location, year=sheet.year, name=name
                     )
                     self.extraction.sheets.append(target)
-                target.name = target.name or name
-                by_project[name] = target
+                known[nfkc_compact(name)] = target
             target.indicators.append(indicator)
 
     # -- the stream --------------------------------------------------------------------------------
@@ -106,11 +134,49 @@ class SheetReader:
             filled = [cell for cell in line.cells if cell.strip()]
             if not filled:
                 continue
+            if line.is_text and self._paragraph_cell(filled[0].strip(), line):
+                continue
+            self._flush_paragraphs()
             if line.is_text or (len(filled) == 1 and not self._expects_single_cell(filled[0])):
                 self._text(filled[0].strip(), line)
             else:
+                self.rows_seen += 1
                 self._row(line)
+        self._flush_paragraphs()
         self._close()
+
+    # A sheet printed with no separators at all: one cell per paragraph, rows between blank lines.
+    def _paragraph_cell(self, text: str, line: Line) -> bool:
+        key = compact(text)
+        if self.sheet is None or self.rows_seen or line.is_heading or is_sheet_title(text):
+            return False
+        if _YEAR_CAPTION.match(key) or _UNIT_LINE.match(key):
+            return False
+        if not self.paragraph_mode:
+            first = _expand_label_values([text])[0]
+            if not (
+                project_field(first)
+                or fund_label(first)
+                or goal_period(first)
+                or is_ignored(first)
+                or header_role(first)
+            ):
+                return False
+            self.paragraph_mode = True
+        if _SECTION.match(key):
+            self._flush_paragraphs()
+            self._close()
+            return True
+        if line.gap_before and self.paragraph_cells:
+            self._flush_paragraphs()
+        self.paragraph_cells.append(text)
+        self.paragraph_location = self.paragraph_location or line.location
+        return True
+
+    def _flush_paragraphs(self) -> None:
+        if self.paragraph_cells and self.sheet is not None:
+            self._row(Line(self.paragraph_cells, self.paragraph_location))
+        self.paragraph_cells, self.paragraph_location = [], None
 
     def _expects_single_cell(self, cell: str) -> bool:
         return bool(self.pending_goals) or (
@@ -131,10 +197,19 @@ class SheetReader:
         if match := _UNIT_LINE.match(key):
             self.fund_unit = match.group(1)
             return
+        cells = _SPACE_RUN.split(text.strip())
+        if len(cells) < 2 and (match := re.match(r"^(\S+?)[\s:：]+(\S.*)$", text.strip())) and project_field(match[1]):
+            cells = [match[1], match[2]]
+        if len(_expand_label_values(cells)) >= 2 and self._has_fact_labels(
+            Line(_expand_label_values(cells), line.location)
+        ):
+            self._row(Line(cells, line.location))
+            return
         if self.table is not None and self.table.indicators:
             self._close()
 
     def _row(self, line: Line) -> None:
+        line = Line(_expand_label_values(line.cells), line.location, line.after_break)
         row = Row(line.cells, line.location, line.after_break)
         if IndicatorTable.is_header(row):
             if self.sheet is None:
@@ -197,6 +272,10 @@ class SheetReader:
         if self.sheet is None:
             self._start(self.title[0] if self.title else "", line.location)
         specific_goals = any(goal_period(cells[i]) in {"mid_term", "annual"} for i in labels)
+        part_columns: dict[str, list[int]] = {}
+        for i in labels:
+            if (fund := fund_label(cells[i])) and fund[0] is None:
+                part_columns.setdefault(fund[1], []).append(i)
         for position, index in enumerate(labels):
             end = labels[position + 1] if position + 1 < len(labels) else len(cells)
             values = [cell.strip() for cell in cells[index + 1 : end] if cell.strip()]
@@ -207,6 +286,10 @@ class SheetReader:
                 if values:
                     self._project_fact(field_name, values[0], line.location)
             elif fund := fund_label(label):
+                same = part_columns.get(fund[1], [])
+                if fund[0] is None and len(same) >= 2 and len(same) == len(self.fund_columns):
+                    ordered = sorted(self.fund_columns, key=self.fund_columns.get)
+                    fund = (ordered[same.index(index)], fund[1])
                 self._fund(fund, index, values, line.location)
             elif period := goal_period(label):
                 if period == "overall" and specific_goals:
@@ -258,6 +341,24 @@ class SheetReader:
         for period, text in pairs:
             existing = self.sheet.goals.get(period)
             self.sheet.goals[period] = f"{existing}\n{text}" if existing else text
+
+
+_SECTION = re.compile(r"^(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)")
+_SPACE_RUN = re.compile(r"\s{2,}|\u3000+")
+_LABEL_VALUE = re.compile(r"^\s*([^:：]{2,20}?)\s*[:：]\s*(\S.*)$", re.S)
+
+
+def _expand_label_values(cells: list[str]) -> list[str]:
+    """ "项目名称：网站运维" in one cell is the label and its value."""
+    expanded = []
+    for cell in cells:
+        match = _LABEL_VALUE.match(cell)
+        label = match.group(1) if match else ""
+        if match and not fund_label(cell) and (project_field(label) or fund_label(label) or goal_period(label)):
+            expanded.extend([label, match.group(2).strip()])
+        else:
+            expanded.append(cell)
+    return expanded
 
 
 _COLUMN_WORDS = re.compile(r"(?:合计|总计|小计|编码|代码|金额|预算数?|名称|类别|类型|单位|科目|资金)$")
