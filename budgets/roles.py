@@ -22,6 +22,8 @@ ROLE_PERMISSIONS = {
         "targets.change_targetsheet",
         "targets.view_indicator",
         "targets.view_reportingperiod",
+        "targets.add_disclosureimport",
+        "targets.view_disclosureimport",
     ],
     Membership.Role.SUPERVISOR: [
         "budgets.view_department",
@@ -34,6 +36,7 @@ ROLE_PERMISSIONS = {
         "targets.change_targetsheet",
         "targets.view_indicator",
         "targets.view_reportingperiod",
+        "targets.view_disclosureimport",
     ],
 }
 GROUP_NAMES = {Membership.Role.STAFF: "财务人员", Membership.Role.SUPERVISOR: "监督审核人员"}

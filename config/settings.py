@@ -149,3 +149,8 @@ LOGGING = {
 }
 
 ADMIN_SITE_HEADER = _("预算绩效目标管理系统")
+
+# Uploaded disclosures above this size are previewed and imported by a Celery task, with progress.
+IMPORT_SYNC_MAX_BYTES = int(os.environ.get("IMPORT_SYNC_MAX_BYTES", str(512 * 1024)))
+IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(50 * 1024 * 1024)))
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -197,3 +198,55 @@ class ReportingPeriod(models.Model):
         if self.cut_off_date and self.year and self.cut_off_date.year != self.year:
             if not (self.kind == self.Kind.SELF_EVALUATION and self.cut_off_date.year == self.year + 1):
                 raise ValidationError({"cut_off_date": _("数据截止日期必须在该年度内（自评可到次年）。")})
+
+
+class DisclosureImport(models.Model):
+    """An uploaded disclosure on its way in: preview first, then the import once confirmed."""
+
+    class Status(models.TextChoices):
+        UPLOADED = "uploaded", _("已上传")
+        PREVIEWED = "previewed", _("待确认")
+        QUEUED = "queued", _("排队中")
+        RUNNING = "running", _("导入中")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("失败")
+
+    file = models.FileField(_("文件"), upload_to="uploads/%Y/%m/")
+    original_name = models.CharField(_("原文件名"), max_length=255)
+    department = models.ForeignKey(
+        Department, verbose_name=_("部门"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("预算年度"), null=True, blank=True)
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.UPLOADED)
+    progress = models.PositiveSmallIntegerField(_("进度"), default=0)
+    message = models.TextField(_("说明"), blank=True)
+    preview = models.JSONField(_("预览"), default=dict, blank=True)
+    result = models.JSONField(_("结果"), default=dict, blank=True)
+    source_document = models.ForeignKey(
+        SourceDocument, verbose_name=_("来源文件"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("上传人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("公开文件导入")
+        verbose_name_plural = _("公开文件导入")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(progress__lte=100), name="disclosureimport_progress_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.original_name}（{self.get_status_display()}）"
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in {self.Status.UPLOADED, self.Status.QUEUED, self.Status.RUNNING}

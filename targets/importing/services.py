@@ -75,14 +75,26 @@ def _department_for(extraction: Extraction, department: Department | None, name:
     return None
 
 
+def _no_progress(percent: int, message: str) -> None:
+    return None
+
+
 def disclosure_prepare(
-    *, content: bytes, name: str, department: Department | None = None, year: int | None = None, dry_run: bool = True
+    *,
+    content: bytes,
+    name: str,
+    department: Department | None = None,
+    year: int | None = None,
+    dry_run: bool = True,
+    progress=_no_progress,
 ) -> ImportResult:
-    """Read, extract and plan without writing anything."""
+    """Read, extract and plan without writing anything. `progress(percent, message)` hears each stage."""
+    progress(10, "读取文件")
     try:
         document = read_document(content, name)
     except DisclosureReadError as exc:
         raise DisclosureImportError(str(exc)) from exc
+    progress(35, "识别绩效目标表")
     extraction = extract(document)
     if not extraction.sheets:
         raise DisclosureImportError(f"文件“{name}”中没有找到绩效目标表（项目或部门整体绩效目标）。")
@@ -91,6 +103,7 @@ def disclosure_prepare(
     if not target_year:
         raise DisclosureImportError(f"文件“{name}”：无法识别预算年度，请用 --year 指定。")
     resolved = _department_for(extraction, department, name, required=not dry_run)
+    progress(60, "与已有数据比对")
     plan = build_plan(extraction, department=resolved, year=target_year)
     return ImportResult(
         name=name,
@@ -101,6 +114,31 @@ def disclosure_prepare(
         year=target_year,
         dry_run=dry_run,
     )
+
+
+@transaction.atomic
+def disclosure_apply(*, result: ImportResult, content: bytes, actor) -> ImportResult:
+    """Write a prepared (not dry-run) import: the source document, then the plan, then the audit entry."""
+    source = SourceDocument.objects.filter(sha256=result.sha256).first()
+    if source is None:
+        source = SourceDocument(
+            original_name=result.name[:255],
+            format=result.extraction.format,
+            sha256=result.sha256,
+            department=result.department,
+            year=result.year,
+            imported_by=_user(actor),
+        )
+        source.file.save(result.name, ContentFile(content), save=False)
+        source.full_clean()
+        source.save()
+    result.source_document = source
+    result.counts = apply_plan(result.plan, source_document=source, actor=actor)
+    source.parse_report = result.report()
+    source.department, source.year = result.department, result.year
+    source.save(update_fields=["parse_report", "department", "year"])
+    audit_record(actor=actor, action="disclosure.import", subject=source, changes=result.counts)
+    return result
 
 
 @transaction.atomic
@@ -116,26 +154,7 @@ def disclosure_import(
     result = disclosure_prepare(content=content, name=name, department=department, year=year, dry_run=dry_run)
     if dry_run:
         return result
-    source = SourceDocument.objects.filter(sha256=result.sha256).first()
-    if source is None:
-        source = SourceDocument(
-            original_name=name[:255],
-            format=result.extraction.format,
-            sha256=result.sha256,
-            department=result.department,
-            year=result.year,
-            imported_by=_user(actor),
-        )
-        source.file.save(name, ContentFile(content), save=False)
-        source.full_clean()
-        source.save()
-    result.source_document = source
-    result.counts = apply_plan(result.plan, source_document=source, actor=actor)
-    source.parse_report = result.report()
-    source.department, source.year = result.department, result.year
-    source.save(update_fields=["parse_report", "department", "year"])
-    audit_record(actor=actor, action="disclosure.import", subject=source, changes=result.counts)
-    return result
+    return disclosure_apply(result=result, content=content, actor=actor)
 
 
 def _user(actor):

@@ -1,0 +1,13 @@
+from celery import shared_task
+
+from .importing.jobs import disclosure_upload_preview_run, disclosure_upload_run
+
+
+@shared_task(name="targets.preview_disclosure_upload")
+def preview_disclosure_upload(job_id: int) -> str:
+    return disclosure_upload_preview_run(job_id=job_id).status
+
+
+@shared_task(name="targets.run_disclosure_upload")
+def run_disclosure_upload(job_id: int, actor_id: int | None = None) -> str:
+    return disclosure_upload_run(job_id=job_id, actor_id=actor_id).status
