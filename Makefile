@@ -40,6 +40,7 @@ test: install
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest
 
+# Benchmarks run in a throw-away database; set DATABASE_URL=postgres://... for the PostgreSQL figures.
 bench: install
 	$(BIN)/python -m bench
 

@@ -7,6 +7,7 @@ Unknown labels give "" and the printed text is always kept beside the code.
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -132,6 +133,7 @@ _LEVEL1_OF_LEVEL2 = {
 }
 
 
+@lru_cache(maxsize=65536)
 def normalise_label(label: str | None) -> str:
     """NFKC, no whitespace, no "(50分)" suffix, no trailing 指标/目标."""
     if not label:
@@ -146,6 +148,7 @@ def normalise_label(label: str | None) -> str:
     return text
 
 
+@lru_cache(maxsize=65536)
 def level1_code(label: str | None) -> str:
     key = normalise_label(label)
     if not key:
@@ -167,6 +170,7 @@ def level1_code(label: str | None) -> str:
     return ""
 
 
+@lru_cache(maxsize=65536)
 def level2_code(label: str | None, level1: str = "") -> str:
     """The 二级 code; 成本 means OUTPUT_COST under 产出 (pre-2021) and ECONOMIC_COST under 成本."""
     key = normalise_label(label)
@@ -203,30 +207,32 @@ def level1_for(level1: str, level2: str) -> str:
     return _LEVEL1_OF_LEVEL2.get(level2, "")
 
 
+@lru_cache(maxsize=65536)
 def is_level1_label(label: str | None) -> bool:
     return normalise_label(label) in _LEVEL1_BY_LABEL
 
 
+@lru_cache(maxsize=65536)
 def is_level2_label(label: str | None) -> bool:
     key = normalise_label(label)
     return key == "成本" or key in _LEVEL2_BY_LABEL
 
 
-_LABEL_FORMS = sorted(
-    {form for key in [*_LEVEL2_BY_LABEL, "成本"] for form in (key, key + "指标", key + "目标")}, key=len, reverse=True
-)
+_LABEL_FORMS = {form for key in [*_LEVEL2_BY_LABEL, "成本"] for form in (key, key + "指标", key + "目标")}
+_LABEL_PIECES = {
+    piece for form in _LABEL_FORMS for size in range(2, len(form)) for piece in (form[:size], form[-size:])
+}
 
 
+@lru_cache(maxsize=65536)
 def is_level2_fragment(text: str | None) -> bool:
     """A piece of a 二级 label broken by a page break ("可持续影" / "响指标", "时效" / "指标")."""
     compact = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or ""))
+    if compact == "指标":
+        return True
     if not compact or len(compact) > 6 or is_level2_label(compact):
-        return compact == "指标"
-    return any(
-        form != compact and (form.startswith(compact) or form.endswith(compact))
-        for form in _LABEL_FORMS
-        if len(compact) >= 2
-    )
+        return False
+    return compact in _LABEL_PIECES
 
 
 def joined_level2(first: str, second: str) -> str | None:

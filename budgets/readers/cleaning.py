@@ -39,4 +39,4 @@ def markup_to_text(text: str) -> str:
 
 def compact(text: str) -> str:
     """Text without any whitespace: for comparing labels that wrapping or letter-spacing split."""
-    return re.sub(r"\s+", "", text or "")
+    return "".join((text or "").split())

@@ -1,40 +1,47 @@
 """Write an import plan: bulk creates and updates, the same few queries per document whatever the
-number of indicators, and one audit entry per object created or changed, all in one transaction."""
+number of indicators, and one audit entry per object created or changed. Called by the
+`disclosure_apply` service inside its transaction."""
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.utils import timezone
 
 from budgets.models import AuditEntry, Funding, Project, SourceDocument
 
 from ..models import Indicator, TargetSheet
+from .copy_insert import copy_insert
 from .plan import FUND_PARTS, ImportPlan, SheetPlan
 
 ORDER_OFFSET = 1_000_000
+# Related rows come from this transaction; checking that each exists would cost a query per object
+# (the database's foreign keys and constraints still check every row).
+_RELATIONS = ["department", "project", "source_document", "previous"]
 
 
 class _Audit:
     def __init__(self, actor):
         self.actor = actor if getattr(actor, "is_authenticated", False) else None
-        self.entries: list[AuditEntry] = []
+        self.entries: list[dict] = []
         self.types: dict[type, ContentType] = {}
+        self.now = timezone.now()
 
     def add(self, action: str, subject, changes: dict) -> None:
         model = type(subject)
         if model not in self.types:
             self.types[model] = ContentType.objects.get_for_model(model)
         self.entries.append(
-            AuditEntry(
-                actor=self.actor,
-                action=action,
-                content_type=self.types[model],
-                object_id=str(subject.pk),
-                object_repr=str(subject)[:300],
-                changes=changes,
-            )
+            {
+                "actor_id": self.actor.pk if self.actor else None,
+                "action": action,
+                "content_type_id": self.types[model].pk,
+                "object_id": str(subject.pk),
+                "object_repr": str(subject)[:300],
+                "changes": changes,
+                "created_at": self.now,
+            }
         )
 
     def save(self) -> None:
-        AuditEntry.objects.bulk_create(self.entries)
+        copy_insert(AuditEntry, self.entries)
 
 
 def _project_values(plan, year: int, department) -> dict:
@@ -42,7 +49,6 @@ def _project_values(plan, year: int, department) -> dict:
     return {"department": department, "year": year, "name": plan.extracted.name[:300], **facts}
 
 
-@transaction.atomic
 def apply_plan(plan: ImportPlan, *, source_document: SourceDocument, actor) -> dict:
     audit = _Audit(actor)
     department, year = plan.department, plan.year
@@ -53,7 +59,7 @@ def apply_plan(plan: ImportPlan, *, source_document: SourceDocument, actor) -> d
         values = _project_values(project_plan, year, department)
         if project_plan.stored is None:
             project = Project(**values, source_document=source_document, source_location=location_of[id(project_plan)])
-            project.full_clean(validate_unique=False)
+            project.full_clean(exclude=_RELATIONS, validate_unique=False, validate_constraints=False)
             new_projects.append(project)
             project_plan.stored = project
         else:
@@ -102,7 +108,7 @@ def apply_plan(plan: ImportPlan, *, source_document: SourceDocument, actor) -> d
             funding = stored.get(period)
             if funding is None:
                 funding = Funding(project=project_plan.stored, period=period, **values)
-                funding.full_clean(validate_unique=False)
+                funding.full_clean(exclude=_RELATIONS, validate_unique=False, validate_constraints=False)
                 new_fundings.append(funding)
                 continue
             changes = {k: [str(getattr(funding, k)), str(v)] for k, v in values.items() if getattr(funding, k) != v}
@@ -157,7 +163,7 @@ def _apply_sheets(sheet_plans, plan: ImportPlan, source_document, audit: _Audit)
         fields = _sheet_fields(sheet_plan, project, plan)
         if sheet_plan.stored is None:
             sheet = TargetSheet(**fields, source_document=source_document)
-            sheet.full_clean(validate_unique=False, validate_constraints=False)
+            sheet.full_clean(exclude=_RELATIONS, validate_unique=False, validate_constraints=False)
             sheet_plan.stored = sheet
             new_sheets.append(sheet)
         else:
@@ -191,7 +197,7 @@ def _apply_sheets(sheet_plans, plan: ImportPlan, source_document, audit: _Audit)
         for order, row in enumerate(sheet_plan.indicators, start=1):
             stored = row.pop("_stored", None)
             if stored is None:
-                created.append(Indicator(sheet=sheet, order=order, **row))
+                created.append({"sheet_id": sheet.pk, "order": order, **row})
                 indicator_changes.setdefault(id(sheet), []).append(["create", row["name"]])
                 continue
             kept.add(stored.pk)
@@ -235,7 +241,7 @@ def _apply_sheets(sheet_plans, plan: ImportPlan, source_document, audit: _Audit)
                 "source_location",
             ],
         )
-    Indicator.objects.bulk_create(created)
+    copy_insert(Indicator, created)
     for sheet, changes in changed_sheets:
         entries = indicator_changes.get(id(sheet), [])
         if changes or entries:

@@ -1,6 +1,7 @@
 """Recognising the printed labels of a target sheet: project facts, funds, goals, indicator headers."""
 
 import re
+from functools import lru_cache
 
 from .text_utils import nfkc_compact
 
@@ -103,11 +104,13 @@ _GOAL_PATTERNS = [
 ]
 
 
+@lru_cache(maxsize=65536)
 def label_key(text: str | None) -> str:
     key = _TRAILING.sub("", nfkc_compact(text))
     return key.replace("(", "（").replace(")", "）")
 
 
+@lru_cache(maxsize=65536)
 def project_field(text: str) -> str | None:
     key = label_key(text)
     if key in PROJECT_LABELS:
@@ -115,17 +118,20 @@ def project_field(text: str) -> str | None:
     return PROJECT_LABELS.get(key.replace("：", ""))
 
 
+@lru_cache(maxsize=65536)
 def fund_label(text: str) -> tuple[str | None, str] | None:
     key = label_key(text)
     key = _UNIT_SUFFIX.sub("", key)
     return FUND_LABELS.get(key) or FUND_LABELS.get(key.replace("其中", "").lstrip("：:"))
 
 
+@lru_cache(maxsize=65536)
 def fund_unit(text: str) -> str | None:
     match = _UNIT_SUFFIX.search(label_key(text))
     return match.group(1) if match else None
 
 
+@lru_cache(maxsize=65536)
 def goal_period(text: str) -> str | None:
     key = label_key(text)
     if len(key) > 30:
@@ -136,6 +142,7 @@ def goal_period(text: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=65536)
 def is_ignored(text: str) -> bool:
     key = _UNIT_SUFFIX.sub("", label_key(text))
     return key in IGNORED_LABELS or label_key(text) in IGNORED_LABELS
@@ -158,6 +165,7 @@ _HEADER_ROLES = [
 ]
 
 
+@lru_cache(maxsize=65536)
 def header_role(text: str) -> str | None:
     key = label_key(text)
     if not key or len(key) > 24:
@@ -168,6 +176,7 @@ def header_role(text: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=65536)
 def value_period(text: str) -> str | None:
     key = label_key(text)
     if re.search(r"中期|实施期|长期", key):
@@ -181,6 +190,7 @@ SHEET_TITLE = re.compile(r"绩效目标(?:申报|申请|批复)?表")
 DEPARTMENT_SHEET = re.compile(r"整体(?:支出)?绩效目标|部门绩效目标")
 
 
+@lru_cache(maxsize=65536)
 def is_sheet_title(text: str) -> bool:
     key = nfkc_compact(text)
     if len(key) > 80 or not SHEET_TITLE.search(key):

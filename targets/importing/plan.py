@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 
 from budgets.models import Department, Funding, Project
 from budgets.money import quantize_wan
@@ -235,7 +235,15 @@ def build_plan(extraction: Extraction, *, department: Department | None, year: i
     current_sheets = TargetSheet.objects.filter(is_current=True).prefetch_related(
         Prefetch("indicators", queryset=Indicator.objects.order_by("order"))
     )
-    stored_projects = Project.objects.filter(department=department, year=year) if department else Project.objects.none()
+    stored_projects = Project.objects.none()
+    if department and extraction.projects:
+        names = {sheet.name for sheet in extraction.projects}
+        codes = {sheet.fields["code"] for sheet in extraction.projects if sheet.fields.get("code")}
+        # Stored names may differ in spacing only; those are found through the name index too.
+        names |= {compact(name) for name in names}
+        stored_projects = Project.objects.filter(department=department, year=year).filter(
+            Q(name__in=names) | Q(code__in=codes)
+        )
     projects = {
         name_key(project.name): project
         for project in stored_projects.prefetch_related(

@@ -27,6 +27,8 @@ _NUMBERED = re.compile(r"^\s*1\s*[、.．]")
 
 
 def _header_roles(row: Row) -> dict[str, int] | None:
+    if not any("绩效" in cell for cell in row.cells):
+        return None
     roles: dict[str, int] = {}
     for column, cell in enumerate(row.cells):
         key = compact(cell)

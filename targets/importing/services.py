@@ -34,8 +34,11 @@ class ImportResult:
     source_document: SourceDocument | None = None
     counts: dict = field(default_factory=dict)
 
-    def report(self) -> dict:
+    def report(self, *, compact: bool = False) -> dict:
+        """What was found, changed, skipped and why. `compact` leaves out the one-line-per-indicator
+        creations (kept in the counts), for storing with the document."""
         extraction = self.extraction
+        changes = [c for c in self.plan.changes if not (compact and c.kind == "indicator" and c.action == "create")]
         return {
             "file": self.name,
             "sha256": self.sha256,
@@ -49,7 +52,7 @@ class ImportResult:
             },
             "summary": self.plan.summary(),
             "counts": self.counts,
-            "changes": [change.as_dict() for change in self.plan.changes if change.action != "unchanged"],
+            "changes": [change.as_dict() for change in changes if change.action != "unchanged"],
             "conflicts": [change.as_dict() for change in self.plan.conflicts],
             "skipped": [issue.describe(self.name) for issue in extraction.skipped],
             "warnings": [issue.describe(self.name) for issue in extraction.warnings],
@@ -116,7 +119,7 @@ def disclosure_prepare(
     )
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def disclosure_apply(*, result: ImportResult, content: bytes, actor) -> ImportResult:
     """Write a prepared (not dry-run) import: the source document, then the plan, then the audit entry."""
     source = SourceDocument.objects.filter(sha256=result.sha256).first()
@@ -134,7 +137,7 @@ def disclosure_apply(*, result: ImportResult, content: bytes, actor) -> ImportRe
         source.save()
     result.source_document = source
     result.counts = apply_plan(result.plan, source_document=source, actor=actor)
-    source.parse_report = result.report()
+    source.parse_report = result.report(compact=True)
     source.department, source.year = result.department, result.year
     source.save(update_fields=["parse_report", "department", "year"])
     audit_record(actor=actor, action="disclosure.import", subject=source, changes=result.counts)

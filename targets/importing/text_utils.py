@@ -5,6 +5,7 @@ import datetime
 import re
 import unicodedata
 from decimal import Decimal
+from functools import lru_cache
 
 from budgets.money import parse_amount, yuan_to_wan
 
@@ -13,9 +14,10 @@ _WRAP_SPACE = re.compile(rf"(?<=[{_CJK}])\s+|\s+(?=[{_CJK}])")
 
 
 def compact(text: str | None) -> str:
-    return re.sub(r"\s+", "", text or "")
+    return "".join((text or "").split())
 
 
+@lru_cache(maxsize=65536)
 def nfkc_compact(text: str | None) -> str:
     return compact(unicodedata.normalize("NFKC", text or ""))
 

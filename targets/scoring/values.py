@@ -7,6 +7,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -210,8 +211,13 @@ def _qualitative(text: str) -> Target:
 def parse_target(text: str | None, *, unit: str | None = None) -> Target:
     """Parse a printed value. `unit` is a separate 度量单位 cell, when the table has one."""
     original = text if isinstance(text, str) else ""
+    return _parse_cached(original, unit if isinstance(unit, str) else "")
+
+
+@lru_cache(maxsize=65536)
+def _parse_cached(original: str, unit_column: str) -> Target:
     try:
-        return _parse(original, unit or "")
+        return _parse(original, unit_column)
     except Exception:  # noqa: BLE001 - the contract is that bad input never raises
         return _qualitative(original)
 
