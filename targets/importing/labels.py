@@ -66,12 +66,22 @@ FUND_LABELS = {
     "财政拨款": (None, "fiscal"),
     "其中：当年财政拨款": (None, "fiscal"),
     "当年财政拨款": (None, "fiscal"),
+    "本年财政拨款": (None, "fiscal"),
+    "其中：本年财政拨款": (None, "fiscal"),
     "财政资金": (None, "fiscal"),
+    "财政性资金": (None, "fiscal"),
+    "财政拨款资金": (None, "fiscal"),
     "上年结转": (None, "carryover"),
     "上年结转资金": (None, "carryover"),
     "上年结余结转": (None, "carryover"),
     "其他资金": (None, "other"),
     "其他来源资金": (None, "other"),
+    "其他来源": (None, "other"),
+    "自筹资金": (None, "other"),
+    "单位自筹": (None, "other"),
+    "年度资金": ("annual", "total"),
+    "中期资金": ("mid_term", "total"),
+    "上年结余": (None, "carryover"),
 }
 # Printed but not funds of a period (kept out of indicators and goals).
 IGNORED_LABELS = {
@@ -96,9 +106,10 @@ IGNORED_LABELS = {
 }
 
 _GOAL_PATTERNS = [
-    (re.compile(r"^(?:项目)?(?:中期|实施期|长期)(?:绩效)?目标"), "mid_term"),
-    (re.compile(r"^(?:项目)?(?:年度|本年度|当年)(?:绩效)?目标"), "annual"),
+    (re.compile(r"^(?:项目)?(?:中期|实施期|长期)(?:总体|绩效)*目标"), "mid_term"),
+    (re.compile(r"^(?:项目)?(?:\d{4}年)?(?:年度|本年度|当年)(?:总体|绩效)*目标"), "annual"),
     (re.compile(r"^(?:项目)?(?:总体|总)(?:绩效)?目标$"), "overall"),
+    (re.compile(r"^(?:项目)?绩效目标$"), "overall"),
     (re.compile(r"^(?:年度)?履职目标$"), "annual"),
     (re.compile(r"^部门整体(?:绩效)?目标$"), "annual"),
 ]

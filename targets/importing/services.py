@@ -56,6 +56,7 @@ class ImportResult:
             "conflicts": [change.as_dict() for change in self.plan.conflicts],
             "skipped": [issue.describe(self.name) for issue in extraction.skipped],
             "warnings": [issue.describe(self.name) for issue in extraction.warnings],
+            "errors": [issue.describe(self.name) for issue in extraction.errors],
         }
 
     def export(self) -> dict:

@@ -75,6 +75,7 @@ class SheetReader:
         self.paragraph_location: Location | None = None
         self.paragraph_mode = False
         self.rows_seen = 0
+        self.broken = False
 
     # -- sheets ------------------------------------------------------------------------------------
 
@@ -97,6 +98,11 @@ class SheetReader:
             self._store_table()
         self.table = None
         sheet = self.sheet
+        if sheet is not None and sheet.scope == "project" and not sheet.name and sheet.indicators:
+            self.extraction.errors.append(
+                Issue(f"绩效目标表“{sheet.title or '（无标题）'}”没有项目名称，整张表未导入", sheet.location)
+            )
+            sheet = self.sheet = None
         if sheet is not None and (sheet.indicators or sheet.name or sheet.fundings):
             if sheet.mid_term_years is None and sheet.start and sheet.end and sheet.end.year > sheet.start.year:
                 sheet.mid_term_years = (sheet.start.year, sheet.end.year)
@@ -134,16 +140,37 @@ class SheetReader:
             filled = [cell for cell in line.cells if cell.strip()]
             if not filled:
                 continue
-            if line.is_text and self._paragraph_cell(filled[0].strip(), line):
+            if self.broken and not (line.is_text and is_sheet_title(filled[0])) and not self._names_project(line):
                 continue
-            self._flush_paragraphs()
-            if line.is_text or (len(filled) == 1 and not self._expects_single_cell(filled[0])):
-                self._text(filled[0].strip(), line)
-            else:
-                self.rows_seen += 1
-                self._row(line)
+            self.broken = False
+            try:
+                self._line(line, filled)
+            except Exception as exc:  # noqa: BLE001 - one unreadable table must not sink the document
+                self._drop_sheet(line.location, exc)
         self._flush_paragraphs()
         self._close()
+
+    def _line(self, line: Line, filled: list[str]) -> None:
+        if line.is_text and self._paragraph_cell(filled[0].strip(), line):
+            return
+        self._flush_paragraphs()
+        if line.is_text or (len(filled) == 1 and not self._expects_single_cell(filled[0])):
+            self._text(filled[0].strip(), line)
+        else:
+            self.rows_seen += 1
+            self._row(line)
+
+    def _names_project(self, line: Line) -> bool:
+        return not line.is_text and self._starts_new_project(Line(_expand_label_values(line.cells), line.location))
+
+    def _drop_sheet(self, location: Location, exc: Exception) -> None:
+        title = self.sheet.name or self.sheet.title if self.sheet else ""
+        self.extraction.errors.append(
+            Issue(f"表格“{title or '（无标题）'}”无法解析（{exc}），整张表未导入，其余内容照常导入", location)
+        )
+        self.sheet, self.table, self.pending_goals = None, None, []
+        self.paragraph_cells, self.paragraph_location, self.paragraph_mode = [], None, False
+        self.broken = True
 
     # A sheet printed with no separators at all: one cell per paragraph, rows between blank lines.
     def _paragraph_cell(self, text: str, line: Line) -> bool:

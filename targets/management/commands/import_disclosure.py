@@ -71,6 +71,8 @@ class Command(BaseCommand):
             self.stdout.write(f"  {kinds.get(kind, kind)}：{text}")
         for conflict in report["conflicts"]:
             self.stdout.write(self.style.WARNING(f"  冲突：{conflict['label']}：{conflict['changes']['message']}"))
+        for line in report["errors"]:
+            self.stdout.write(self.style.ERROR(f"  未导入：{line}"))
         for line in report["skipped"]:
             self.stdout.write(f"  跳过：{line}")
         for line in report["warnings"]:
