@@ -85,13 +85,35 @@ def _project(sheet: ExtractedSheet) -> dict:
     return data
 
 
-def extraction_to_json(extraction: Extraction, *, seed: str, budget_tables: list | None = None) -> dict:
+def _budget_table(table) -> dict:
+    return {
+        "title": table.title,
+        "kind": str(table.kind),
+        "total": _money(table.total),
+        "empty": table.empty,
+        "rows_with_code": table.rows_with_code,
+        "unit": table.unit,
+        "location": _location(table.location),
+        "lines": [
+            {
+                "code": line.code,
+                "name": line.name,
+                "amount": _money(line.amount),
+                "total": line.is_total,
+                "location": _location(line.location),
+            }
+            for line in table.lines
+        ],
+    }
+
+
+def extraction_to_json(extraction: Extraction, *, seed: str) -> dict:
     return {
         "seed": seed,
         "department": extraction.department,
         "year": extraction.year,
         "money_unit": extraction.money_unit,
-        "budget_tables": budget_tables or [],
+        "budget_tables": [_budget_table(table) for table in extraction.budget_tables],
         "performance": {
             "department_targets": [
                 {

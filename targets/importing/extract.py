@@ -1,6 +1,7 @@
 """From the neutral document to everything the importer stores: the single entry point."""
 
 from budgets.readers import Document
+from budgets.tables.extract import extract_budget_tables
 
 from .metadata import detect_department_and_year, detect_money_unit
 from .model import Extraction
@@ -15,4 +16,5 @@ def extract(document: Document) -> Extraction:
     )
     read_sheets(document, extraction)
     read_project_budget_tables(document, extraction)
+    extraction.budget_tables = extract_budget_tables(document, year=year, default_unit=extraction.money_unit)
     return extraction

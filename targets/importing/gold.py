@@ -83,6 +83,7 @@ def compare(gold: dict, export: dict) -> Score:
         _match_indicators(project["indicators"], found["indicators"], score, where, True)
     for name in found_projects:
         score.problems.append(f"unexpected project: {name}")
+    _compare_tables(gold.get("budget_tables", []), export.get("budget_tables", []), score)
     expected_sheets = gold["performance"]["department_targets"]
     found_sheets = export["performance"]["department_targets"]
     for index, sheet in enumerate(expected_sheets):
@@ -93,3 +94,31 @@ def compare(gold: dict, export: dict) -> Score:
     if len(found_sheets) > len(expected_sheets):
         score.problems.append(f"unexpected department sheets: {len(found_sheets) - len(expected_sheets)}")
     return score
+
+
+def _compare_tables(expected: list[dict], found: list[dict], score: Score) -> None:
+    remaining = list(found)
+    for table in expected:
+        candidates = [t for t in remaining if _norm(t["title"]) == _norm(table["title"])]
+        match = None
+        for candidate in candidates:
+            total_ok = (candidate["total"] is None) == (table["total"] is None) and (
+                table["total"] is None or abs(candidate["total"] - table["total"]) <= 0.005
+            )
+            if (candidate["kind"], candidate["empty"], candidate["rows_with_code"]) == (
+                table["kind"],
+                table["empty"],
+                table["rows_with_code"],
+            ) and total_ok:
+                match = candidate
+                break
+        if match is None:
+            got = [(c["kind"], c["total"], c["empty"], c["rows_with_code"]) for c in candidates] or "missing"
+            score.problems.append(
+                f"budget table {table['title']}: expected "
+                f"{(table['kind'], table['total'], table['empty'], table['rows_with_code'])}, got {got}"
+            )
+            continue
+        remaining.remove(match)
+    for extra in remaining:
+        score.problems.append(f"unexpected budget table: {extra['title']}")

@@ -124,6 +124,7 @@ class Extraction:
     skipped: list[Issue] = field(default_factory=list)
     warnings: list[Issue] = field(default_factory=list)
     errors: list[Issue] = field(default_factory=list)
+    budget_tables: list = field(default_factory=list)  # budgets.tables.extract.ExtractedTable
 
     @property
     def projects(self) -> list[ExtractedSheet]:
