@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from . import services
-from .models import AuditEntry, Department, Funding, Membership, Project, SourceDocument
+from .models import AuditEntry, BudgetLine, BudgetTable, Department, Funding, Membership, Project, SourceDocument
 from .selectors import department_scope, departments_for
 
 
@@ -201,4 +201,44 @@ class AuditEntryAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class BudgetLineInline(admin.TabularInline):
+    model = BudgetLine
+    extra = 0
+    fields = ("order", "code", "code_kind", "name", "amount", "is_total", "source_location")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(BudgetTable)
+class BudgetTableAdmin(DepartmentScopedAdmin):
+    list_display = ("title", "kind", "department", "year", "total", "empty", "source_document")
+    list_filter = ("kind", "year", "empty", "department")
+    search_fields = ("title", "department__name")
+    list_select_related = ("department", "source_document")
+    readonly_fields = (
+        "department",
+        "year",
+        "source_document",
+        "order",
+        "title",
+        "kind",
+        "unit",
+        "columns",
+        "total",
+        "empty",
+        "notes",
+        "source_location",
+    )
+    inlines = [BudgetLineInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

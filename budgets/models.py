@@ -7,6 +7,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from .money import MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS
+from .tables.kinds import TableKind
 
 
 class Department(models.Model):
@@ -267,3 +268,71 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.object_repr}"
+
+
+class BudgetTable(models.Model):
+    """One standard table of a department's budget disclosure, as printed."""
+
+    department = models.ForeignKey(
+        Department, verbose_name=_("部门"), on_delete=models.PROTECT, related_name="budget_tables"
+    )
+    year = models.PositiveSmallIntegerField(_("预算年度"))
+    source_document = models.ForeignKey(
+        SourceDocument, verbose_name=_("来源文件"), on_delete=models.CASCADE, related_name="budget_tables"
+    )
+    order = models.PositiveSmallIntegerField(_("序号"))
+    title = models.CharField(_("表名"), max_length=200)
+    kind = models.CharField(_("类型"), max_length=40, choices=TableKind.choices)
+    unit = models.CharField(_("原单位"), max_length=8, help_text=_("文件中的金额单位；入库金额一律为万元"))
+    columns = models.JSONField(_("列标题"), default=list, blank=True)
+    total = models.DecimalField(
+        _("合计（万元）"), max_digits=MONEY_MAX_DIGITS, decimal_places=MONEY_DECIMAL_PLACES, null=True, blank=True
+    )
+    empty = models.BooleanField(_("空表"), default=False)
+    notes = models.TextField(_("注"), blank=True)
+    source_location = models.CharField(_("来源位置"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("预算表")
+        verbose_name_plural = _("预算表")
+        ordering = ["department__path", "-year", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["source_document", "order"], name="budgettable_unique_order"),
+        ]
+        indexes = [models.Index(fields=["department", "year", "kind"])]
+
+    def __str__(self) -> str:
+        return f"{self.title}（{self.year}）"
+
+
+class BudgetLine(models.Model):
+    """A row of a budget table: its classification code (if any), name and amounts in 万元."""
+
+    class CodeKind(models.TextChoices):
+        FUNCTIONAL = "functional", _("功能分类")
+        ECONOMIC = "economic", _("经济分类")
+
+    table = models.ForeignKey(BudgetTable, verbose_name=_("预算表"), on_delete=models.CASCADE, related_name="lines")
+    order = models.PositiveIntegerField(_("序号"))
+    code = models.CharField(_("科目编码"), max_length=16, blank=True, db_index=True)
+    code_kind = models.CharField(_("编码类型"), max_length=16, choices=CodeKind.choices, blank=True)
+    name = models.CharField(_("名称"), max_length=300, blank=True)
+    amount = models.DecimalField(
+        _("本年金额（万元）"), max_digits=MONEY_MAX_DIGITS, decimal_places=MONEY_DECIMAL_PLACES, null=True, blank=True
+    )
+    amounts = models.JSONField(_("各列金额（万元）"), default=list, blank=True)
+    texts = models.JSONField(_("文字单元格"), default=list, blank=True)
+    is_total = models.BooleanField(_("合计行"), default=False)
+    source_location = models.CharField(_("来源位置"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("预算表行")
+        verbose_name_plural = _("预算表行")
+        ordering = ["table", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["table", "order"], name="budgetline_unique_order"),
+            models.CheckConstraint(condition=Q(code="") | ~Q(code_kind=""), name="budgetline_code_has_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}".strip()

@@ -45,10 +45,15 @@ def row_code(cells: list[str]) -> tuple[str, int]:
             code += part
         if valid_code(code):
             return code, position
-    for column, cell in enumerate(cells):
-        match = _IN_NAME.match(_compact(cell))
-        if match and valid_code(match.group(1)):
-            return match.group(1), column
+    embedded = [
+        (column, match.group(1))
+        for column, cell in enumerate(cells)
+        if (match := _IN_NAME.match(_compact(cell))) and valid_code(match.group(1))
+    ]
+    if embedded:
+        # "[505]… | [301]…": the 部门 economic code (3xx) carries the hierarchy of the row.
+        column, code = next(((c, code) for c, code in embedded if code[0] == "3"), embedded[0])
+        return code, column
     return "", index
 
 

@@ -26,6 +26,7 @@ _TOTAL = re.compile(r"^(?:合计|总计|本年合计|支出合计|收入合计)$
 _SUM_LABEL = re.compile(r"(?:总额|合计)$")
 _SECTION_BREAK = re.compile(r"^(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)")
 _NUMBERING = re.compile(r"^\d{1,2}$")
+_CODE_HEADER = re.compile(r"^(?:类|款|项|科目编码|编码|代码|单位编码|功能科目编码)$")
 _NO_AMOUNT = {"", "-", "—", "－", "/", "无", "——"}
 
 
@@ -52,6 +53,9 @@ class ExtractedLine:
     amount: Decimal | None
     location: Location
     is_total: bool = False
+    texts: list[str] = field(default_factory=list)
+    by_column: dict[int, Decimal] = field(default_factory=dict)
+    width: int = 0
 
     @property
     def code_kind(self) -> str:
@@ -250,6 +254,7 @@ def _analyse(section: _Section, *, year: int | None, default_unit: str) -> Extra
         code, after = row_code(row.cells)
         if code:
             code_columns.update(range(after))
+    code_columns |= {c for c, text in enumerate(stacked) if _CODE_HEADER.search(text.split("/")[-1])}
     amount_columns = [c for c in amount_columns if c not in code_columns] or amount_columns
     table.year_column = _year_column(stacked, amount_columns, year)
 
@@ -262,7 +267,10 @@ def _analyse(section: _Section, *, year: int | None, default_unit: str) -> Extra
     for row in data:
         label = _label(row)
         code, after = row_code(row.cells)
-        amounts = [convert(_amount(cell)) for cell in row.cells]
+        amounts = [
+            None if i in code_columns or (code and i < after) else convert(_amount(cell))
+            for i, cell in enumerate(row.cells)
+        ]
         is_total = _is_total_row(row)
         grand = is_total and bool(_GRAND_TOTAL.match(label))
         value = None
@@ -275,18 +283,24 @@ def _analyse(section: _Section, *, year: int | None, default_unit: str) -> Extra
         year_amount = (
             amounts[table.year_column] if table.year_column is not None and table.year_column < len(amounts) else None
         )
-        name = ""
-        if not is_total:
-            texts = [cell for i, cell in enumerate(row.cells) if i >= after and _compact(cell) and amounts[i] is None]
-            name = strip_code(texts[0]) if texts else ""
+        texts = [
+            cell.strip() for i, cell in enumerate(row.cells) if i >= after and _compact(cell) and amounts[i] is None
+        ]
+        name = strip_code(texts[0]) if texts and not is_total else ""
+        # A row's own amounts follow its code or label (a two-sided summary row also prints the other side).
+        start = after if code else next((i for i, cell in enumerate(row.cells) if _compact(cell) == label), 0)
+        own = [a for i, a in enumerate(amounts) if a is not None and i >= start]
         table.lines.append(
             ExtractedLine(
                 code=code,
                 name=name,
-                amounts=[a for a in amounts if a is not None],
+                amounts=own,
                 amount=value if is_total else year_amount,
                 location=row.location,
                 is_total=is_total,
+                texts=texts,
+                by_column={i: a for i, a in enumerate(amounts) if a is not None},
+                width=len(row.cells),
             )
         )
     if total_candidates:

@@ -5,10 +5,10 @@ number of indicators, and one audit entry per object created or changed. Called 
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
+from budgets.bulk import copy_insert
 from budgets.models import AuditEntry, Funding, Project, SourceDocument
 
 from ..models import Indicator, TargetSheet
-from .copy_insert import copy_insert
 from .plan import FUND_PARTS, ImportPlan, SheetPlan
 
 ORDER_OFFSET = 1_000_000

@@ -1,5 +1,8 @@
 """Consistency warnings on what was extracted: never silent, always with the table row."""
 
+from budgets.tables.checks import TOLERANCE, check_tables
+from budgets.tables.kinds import TableKind
+
 from ..levels import Level1, level1_code, level1_for, level2_code
 from ..scoring.values import parse_target
 from .model import Extraction, Issue
@@ -8,7 +11,8 @@ from .text_utils import compact
 
 
 def consistency_warnings(extraction: Extraction) -> list[Issue]:
-    warnings: list[Issue] = []
+    warnings: list[Issue] = [Issue(w.message, w.location) for w in check_tables(extraction.budget_tables)]
+    warnings.extend(project_funds_against_tables(extraction))
     for sheet in extraction.sheets:
         owner = sheet.name or sheet.title or "部门整体绩效目标"
         for period, funding in sheet.fundings.items():
@@ -64,3 +68,34 @@ def consistency_warnings(extraction: Extraction) -> list[Issue]:
 def _weighting_level1(level1: str | None, level2: str | None) -> str:
     code1 = level1_code(level1)
     return level1_for(code1, level2_code(level2, code1))
+
+
+def _same_project(name: str, text: str) -> bool:
+    a, b = name_key(name), name_key(text)
+    return len(b) >= 4 and len(a) >= 4 and (a == b or a in b or b in a)
+
+
+def project_funds_against_tables(extraction: Extraction) -> list[Issue]:
+    """A project's annual funds in its target sheet against its row in the project expense table."""
+    lines = [
+        line
+        for table in extraction.budget_tables
+        if table.kind == TableKind.PROJECT_EXPENSE
+        for line in table.lines
+        if not line.is_total and line.amount is not None
+    ]
+    warnings = []
+    for sheet in extraction.projects:
+        funding = sheet.fundings.get("annual")
+        if funding is None or funding.total is None:
+            continue
+        matches = [line for line in lines if any(_same_project(sheet.name, text) for text in line.texts)]
+        if len(matches) == 1 and abs(matches[0].amount - funding.total) > TOLERANCE:
+            warnings.append(
+                Issue(
+                    f"项目“{sheet.name}”绩效目标表的年度资金 {funding.total} 万元"
+                    f"与项目支出表中的 {matches[0].amount} 万元不一致",
+                    funding.location,
+                )
+            )
+    return warnings

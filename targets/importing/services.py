@@ -9,6 +9,7 @@ from django.db import transaction
 from budgets.audit import audit_record
 from budgets.models import Department, SourceDocument
 from budgets.readers import DisclosureReadError, read_document
+from budgets.tables.services import budget_tables_replace
 
 from .apply import apply_plan
 from .checks import consistency_warnings
@@ -46,6 +47,7 @@ class ImportResult:
             "year": self.year,
             "dry_run": self.dry_run,
             "found": {
+                "budget_tables": len(extraction.budget_tables),
                 "projects": len(extraction.projects),
                 "department_sheets": len(extraction.department_sheets),
                 "indicators": sum(len(sheet.indicators) for sheet in extraction.sheets),
@@ -138,6 +140,16 @@ def disclosure_apply(*, result: ImportResult, content: bytes, actor) -> ImportRe
         source.save()
     result.source_document = source
     result.counts = apply_plan(result.plan, source_document=source, actor=actor)
+    if result.extraction.budget_tables:
+        tables = budget_tables_replace(
+            department=result.department,
+            year=result.year,
+            source_document=source,
+            tables=result.extraction.budget_tables,
+            actor=actor,
+        )
+        result.counts["budget_tables"] = tables["tables"]
+        result.counts["budget_lines"] = tables["lines"]
     source.parse_report = result.report(compact=True)
     source.department, source.year = result.department, result.year
     source.save(update_fields=["parse_report", "department", "year"])

@@ -174,3 +174,24 @@ def test_command_text_report(office, capsys):
 def test_command_unknown_department_code(office):
     with pytest.raises(CommandError, match="部门编码“NOPE”不存在"):
         call_command("import_disclosure", str(SEED), "--department", "NOPE")
+
+
+def test_budget_tables_are_stored_and_replaced_on_reimport(office, staff):
+    from budgets.models import BudgetLine, BudgetTable
+
+    run(SEED.read_bytes(), actor=staff, name=SEED.name)
+    assert BudgetTable.objects.count() == 9
+    income = BudgetTable.objects.get(title="部门收入总表")
+    assert (income.kind, str(income.total), income.empty, income.unit) == ("income", "68469.3200", False, "万元")
+    line = income.lines.get(code="2010301")
+    assert (line.name, str(line.amount), line.code_kind, line.source_location) == (
+        "行政运行",
+        "17727.1400",
+        "functional",
+        "第108行",
+    )
+    assert BudgetTable.objects.get(kind="gov_fund").empty
+    lines = BudgetLine.objects.count()
+    run(SEED.read_bytes(), actor=staff, name=SEED.name)
+    assert (BudgetTable.objects.count(), BudgetLine.objects.count()) == (9, lines)
+    assert AuditEntry.objects.filter(action="budget_tables.replace").count() == 2
