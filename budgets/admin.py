@@ -1,8 +1,21 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportMixin
 
-from . import services
-from .models import AuditEntry, BudgetLine, BudgetTable, Department, Funding, Membership, Project, SourceDocument
+from . import execution, services
+from .models import (
+    AuditEntry,
+    BudgetAdjustment,
+    BudgetLine,
+    BudgetTable,
+    Department,
+    ExecutionRecord,
+    Funding,
+    Membership,
+    Project,
+    SourceDocument,
+)
+from .resources import ExecutionResource
 from .selectors import department_scope, departments_for
 
 
@@ -242,3 +255,50 @@ class BudgetTableAdmin(DepartmentScopedAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(ExecutionRecord)
+class ExecutionRecordAdmin(ImportExportMixin, DepartmentScopedAdmin):
+    """Monthly spending, entered here or imported from a spreadsheet (import → preview → confirm)."""
+
+    department_field = "project__department"
+    resource_classes = [ExecutionResource]
+    list_display = ("project", "month", "spent", "source", "updated_at")
+    list_filter = ("project__year", "month", "source", "project__department")
+    search_fields = ("project__name", "project__code")
+    list_select_related = ("project", "project__department")
+    fields = ("project", "month", "spent", "note")
+
+    def get_resource_kwargs(self, request, **kwargs):
+        return {"user": request.user}
+
+    def get_import_data_kwargs(self, **kwargs):
+        # A file with any bad row is not imported at all.
+        return {**super().get_import_data_kwargs(**kwargs), "rollback_on_validation_errors": True}
+
+    def save_model(self, request, obj, form, change):
+        record = execution.execution_record_set(
+            project=form.cleaned_data["project"],
+            month=form.cleaned_data["month"],
+            spent=form.cleaned_data["spent"],
+            note=form.cleaned_data["note"],
+            actor=request.user,
+        )
+        obj.pk = record.pk
+
+
+@admin.register(BudgetAdjustment)
+class BudgetAdjustmentAdmin(DepartmentScopedAdmin):
+    department_field = "project__department"
+    list_display = ("project", "full_year_budget", "reason", "updated_at")
+    list_select_related = ("project",)
+    search_fields = ("project__name",)
+
+    def save_model(self, request, obj, form, change):
+        adjustment = execution.budget_adjust(
+            project=form.cleaned_data["project"],
+            full_year_budget=form.cleaned_data["full_year_budget"],
+            reason=form.cleaned_data["reason"],
+            actor=request.user,
+        )
+        obj.pk = adjustment.pk

@@ -336,3 +336,65 @@ class BudgetLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}".strip()
+
+
+class ExecutionRecord(models.Model):
+    """Money a project spent in one month of its budget year, in 万元."""
+
+    class Source(models.TextChoices):
+        MANUAL = "manual", _("手工填报")
+        IMPORT = "import", _("表格导入")
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("项目"), on_delete=models.CASCADE, related_name="execution_records"
+    )
+    month = models.PositiveSmallIntegerField(_("月份"))
+    spent = models.DecimalField(_("当月支出（万元）"), max_digits=MONEY_MAX_DIGITS, decimal_places=MONEY_DECIMAL_PLACES)
+    source = models.CharField(_("来源"), max_length=16, choices=Source.choices, default=Source.MANUAL)
+    note = models.CharField(_("说明"), max_length=300, blank=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("预算执行")
+        verbose_name_plural = _("预算执行")
+        ordering = ["project", "month"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "month"], name="execution_unique_month"),
+            models.CheckConstraint(condition=Q(month__gte=1, month__lte=12), name="execution_month_range"),
+            models.CheckConstraint(condition=Q(spent__gte=0), name="execution_spent_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project.name} {self.project.year}年{self.month}月"
+
+    def clean(self):
+        errors = {}
+        if self.month is not None and not 1 <= self.month <= 12:
+            errors["month"] = _("月份必须在 1 到 12 之间。")
+        if self.spent is not None and self.spent < 0:
+            errors["spent"] = _("支出金额不能为负数。")
+        if errors:
+            raise ValidationError(errors)
+
+
+class BudgetAdjustment(models.Model):
+    """The adjusted full-year budget of a project (全年预算数), when it differs from the annual funds."""
+
+    project = models.OneToOneField(
+        Project, verbose_name=_("项目"), on_delete=models.CASCADE, related_name="budget_adjustment"
+    )
+    full_year_budget = models.DecimalField(
+        _("调整后全年预算（万元）"), max_digits=MONEY_MAX_DIGITS, decimal_places=MONEY_DECIMAL_PLACES
+    )
+    reason = models.CharField(_("调整原因"), max_length=300)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("预算调整")
+        verbose_name_plural = _("预算调整")
+        constraints = [
+            models.CheckConstraint(condition=Q(full_year_budget__gte=0), name="adjustment_budget_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project.name}：{self.full_year_budget} 万元"

@@ -1,9 +1,12 @@
 """Reads, scoped to what a user may see. Staff see their own departments; a supervisor also sees
 every department below theirs; a superuser sees everything; anybody else sees nothing."""
 
-from django.db.models import Q, QuerySet
+from decimal import Decimal
 
-from .models import Department, Membership, Project, SourceDocument
+from django.db.models import Count, DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+
+from .models import Department, Funding, Membership, Project, SourceDocument
 
 
 def department_scope(user, *, prefix: str = "", roles: tuple[str, ...] | None = None) -> Q:
@@ -52,4 +55,57 @@ def projects_for(user) -> QuerySet[Project]:
 def source_documents_for(user) -> QuerySet[SourceDocument]:
     return SourceDocument.objects.filter(department_scope(user, prefix="department")).select_related(
         "department", "imported_by"
+    )
+
+
+def budget_tables_for(user, *, department, year):
+    from .models import BudgetTable
+
+    return (
+        BudgetTable.objects.filter(department_scope(user, prefix="department"), department=department, year=year)
+        .select_related("department", "source_document")
+        .annotate(coded_rows=Count("lines", filter=Q(lines__is_total=False) & ~Q(lines__code="")))
+        .order_by("order")
+    )
+
+
+def budget_years_for(user):
+    from .models import BudgetTable
+
+    return (
+        BudgetTable.objects.filter(department_scope(user, prefix="department"))
+        .values("department__code", "department__name", "year")
+        .annotate(tables=Count("id"))
+        .order_by("department__name", "-year")
+    )
+
+
+def budget_lines_for(user, *, table_id):
+    from .models import BudgetLine
+
+    return BudgetLine.objects.filter(department_scope(user, prefix="table__department"), table_id=table_id).order_by(
+        "order"
+    )
+
+
+def project_execution_for(user, *, department, year, through_month: int = 12):
+    """Projects with their full-year budget and spending to date, in one query."""
+    from .models import ExecutionRecord, FundingPeriod
+
+    spent = (
+        ExecutionRecord.objects.filter(project=OuterRef("pk"), month__lte=through_month)
+        .values("project")
+        .annotate(total=Sum("spent"))
+        .values("total")
+    )
+    annual = Funding.objects.filter(project=OuterRef("pk"), period=FundingPeriod.ANNUAL).values("total")[:1]
+    return (
+        Project.objects.filter(department_scope(user, prefix="department"), department=department, year=year)
+        .annotate(
+            spent_to_date=Coalesce(Subquery(spent), Value(Decimal(0)), output_field=DecimalField()),
+            full_year_budget=Coalesce(
+                "budget_adjustment__full_year_budget", Subquery(annual), output_field=DecimalField()
+            ),
+        )
+        .order_by("name")
     )
