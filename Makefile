@@ -21,6 +21,7 @@ install: $(INSTALLED)
 
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py sync_roles
 
 demo: migrate
 	$(BIN)/python manage.py create_demo_accounts

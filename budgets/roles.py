@@ -73,3 +73,8 @@ def sync_role_groups(user) -> None:
     if roles and not user.is_staff:
         user.is_staff = True
         user.save(update_fields=["is_staff"])
+
+
+def role_groups_sync() -> list[Group]:
+    """Bring every role group's permissions up to date (after an upgrade adds permissions)."""
+    return [role_group(role) for role in Membership.Role.values]

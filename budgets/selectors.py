@@ -7,6 +7,9 @@ from django.db.models import Count, DecimalField, OuterRef, Q, QuerySet, Subquer
 from django.db.models.functions import Coalesce
 
 from .models import Department, Funding, Membership, Project, SourceDocument
+from .money import MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS
+
+MONEY = DecimalField(max_digits=MONEY_MAX_DIGITS, decimal_places=MONEY_DECIMAL_PLACES)
 
 
 def department_scope(user, *, prefix: str = "", roles: tuple[str, ...] | None = None) -> Q:

@@ -11,10 +11,20 @@ from django.utils.translation import gettext_lazy as _
 from .models import BudgetLine, BudgetTable, Project
 
 
+class MoneyColumn(tables.Column):
+    """万元 with four places, as stored; never through float."""
+
+    def render(self, value):
+        return f"{Decimal(str(value)).quantize(Decimal('0.0001'), rounding=ROUND_HALF_UP):,}"
+
+    def value(self, value):
+        return str(Decimal(str(value)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP))
+
+
 class BudgetTableTable(tables.Table):
     title = tables.Column(verbose_name=_("表名"), linkify=lambda record: reverse("budgets:table", args=[record.pk]))
     kind = tables.Column(verbose_name=_("类型"))
-    total = tables.Column(verbose_name=_("合计（万元）"))
+    total = MoneyColumn(verbose_name=_("合计（万元）"))
     empty = tables.BooleanColumn(verbose_name=_("空表"))
     coded_rows = tables.Column(verbose_name=_("有科目编码的行"))
     source_location = tables.Column(verbose_name=_("位置"))
@@ -28,7 +38,7 @@ class BudgetTableTable(tables.Table):
 class BudgetLineTable(tables.Table):
     code = tables.Column(verbose_name=_("科目编码"))
     name = tables.Column(verbose_name=_("名称"))
-    amount = tables.Column(verbose_name=_("本年金额（万元）"))
+    amount = MoneyColumn(verbose_name=_("本年金额（万元）"))
     is_total = tables.BooleanColumn(verbose_name=_("合计行"))
     source_location = tables.Column(verbose_name=_("位置"))
 
@@ -76,8 +86,8 @@ def _percent(spent: Decimal, budget: Decimal | None):
 
 class ProjectExecutionTable(tables.Table):
     name = tables.Column(verbose_name=_("项目"))
-    full_year_budget = tables.Column(verbose_name=_("全年预算（万元）"))
-    spent_to_date = tables.Column(verbose_name=_("已支出（万元）"))
+    full_year_budget = MoneyColumn(verbose_name=_("全年预算（万元）"))
+    spent_to_date = MoneyColumn(verbose_name=_("已支出（万元）"))
     rate = tables.Column(verbose_name=_("执行率"), empty_values=(), accessor="pk")
 
     class Meta:
