@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -250,3 +252,297 @@ class DisclosureImport(models.Model):
     @property
     def in_progress(self) -> bool:
         return self.status in {self.Status.UPLOADED, self.Status.QUEUED, self.Status.RUNNING}
+
+
+def _percent(verbose, default):
+    return models.DecimalField(verbose, max_digits=6, decimal_places=2, default=default)
+
+
+class RuleProfile(models.Model):
+    """A version of a scoring rule profile. Versions are never edited: a change makes a new version,
+    and every stored score keeps the version that produced it."""
+
+    class ReverseFormula(models.TextChoices):
+        RATIO = "ratio", _("比例：分值 × 目标值 / 实际值")
+        LINEAR = "linear", _("线性：分值 × max(0, 1 − (实际 − 目标) / 目标)")
+
+    name = models.CharField(_("规则名称"), max_length=100)
+    version = models.PositiveIntegerField(_("版本"), default=1)
+    is_current = models.BooleanField(_("当前版本"), default=True)
+    previous = models.OneToOneField(
+        "self", verbose_name=_("上一版本"), null=True, blank=True, on_delete=models.PROTECT, related_name="next_version"
+    )
+    reason = models.TextField(_("调整说明"), blank=True)
+    weight_output = _percent(_("产出指标权重"), 50)
+    weight_benefit = _percent(_("效益指标权重"), 30)
+    weight_satisfaction = _percent(_("满意度指标权重"), 10)
+    weight_cost = _percent(_("成本指标权重"), 0)
+    weight_budget = _percent(_("预算执行率权重"), 10)
+    budget_explanation_below = _percent(_("执行率低于此值需说明（%）"), 90)
+    reverse_formula = models.CharField(
+        _("反向指标计分"), max_length=16, choices=ReverseFormula.choices, default=ReverseFormula.RATIO
+    )
+    over_achievement = _percent(_("超额完成提示阈值（%）"), 20)
+    band_achieved_low = _percent(_("“达成”下限（%）"), 80)
+    band_partial_low = _percent(_("“部分达成”下限（%）"), 60)
+    grade_excellent = _percent(_("优（≥）"), 90)
+    grade_good = _percent(_("良（≥）"), 80)
+    grade_pass = _percent(_("中（≥）"), 60)
+    rescale_not_applicable = models.BooleanField(_("不适用指标剔除后折算为百分制"), default=True)
+    yellow_gap = _percent(_("黄色预警：执行进度落后时间进度（百分点）"), 10)
+    red_gap = _percent(_("红色预警：执行进度落后时间进度（百分点）"), 20)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("创建人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("评分规则")
+        verbose_name_plural = _("评分规则")
+        ordering = ["name", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["name", "version"], name="ruleprofile_unique_version"),
+            models.UniqueConstraint(fields=["name"], condition=Q(is_current=True), name="ruleprofile_one_current"),
+            models.CheckConstraint(
+                condition=Q(
+                    weight_output__gte=0,
+                    weight_benefit__gte=0,
+                    weight_satisfaction__gte=0,
+                    weight_cost__gte=0,
+                    weight_budget__gte=0,
+                ),
+                name="ruleprofile_weights_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    band_partial_low__gt=0, band_partial_low__lt=F("band_achieved_low"), band_achieved_low__lte=100
+                ),
+                name="ruleprofile_bands_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    grade_pass__lt=F("grade_good"), grade_good__lt=F("grade_excellent"), grade_excellent__lte=100
+                ),
+                name="ruleprofile_grades_ordered",
+            ),
+            models.CheckConstraint(condition=Q(yellow_gap__lt=F("red_gap")), name="ruleprofile_warning_gaps_ordered"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} v{self.version}"
+
+    def clean(self):
+        weights = [
+            self.weight_output,
+            self.weight_benefit,
+            self.weight_satisfaction,
+            self.weight_cost,
+            self.weight_budget,
+        ]
+        if None not in weights and sum(weights) != 100:
+            raise ValidationError(
+                _("各一级指标权重与预算执行率权重之和必须为 100（当前为 %(sum)s）。") % {"sum": sum(weights)}
+            )
+
+    def as_rules(self):
+        from types import MappingProxyType
+
+        from .scoring.rules import QualitativeBand, Rules
+
+        hundred = Decimal(100)
+        weights = {
+            "OUTPUT": self.weight_output,
+            "BENEFIT": self.weight_benefit,
+            "SATISFACTION": self.weight_satisfaction,
+        }
+        fallback = {"INPUT": "OUTPUT", "PROCESS": "OUTPUT", "IMPACT": "BENEFIT", "": "OUTPUT"}
+        if self.weight_cost:
+            weights["COST"] = self.weight_cost
+        else:
+            fallback["COST"] = "OUTPUT"
+        bands = (
+            QualitativeBand("achieved", "达成年度指标", self.band_achieved_low / hundred, Decimal(1), True),
+            QualitativeBand(
+                "partial",
+                "部分达成年度指标并具有一定效果",
+                self.band_partial_low / hundred,
+                self.band_achieved_low / hundred,
+                False,
+            ),
+            QualitativeBand(
+                "not_achieved", "未达成年度指标且效果较差", Decimal(0), self.band_partial_low / hundred, False
+            ),
+        )
+        return Rules(
+            version_label=str(self),
+            level1_weights=MappingProxyType(weights),
+            level1_fallback=MappingProxyType(fallback),
+            budget_weight=self.weight_budget,
+            budget_explanation_below=self.budget_explanation_below / hundred,
+            reverse_formula=self.reverse_formula,
+            over_achievement=self.over_achievement / hundred,
+            bands=bands,
+            grade_bands=((self.grade_excellent, "优"), (self.grade_good, "良"), (self.grade_pass, "中")),
+            rescale_not_applicable=self.rescale_not_applicable,
+            yellow_gap=self.yellow_gap,
+            red_gap=self.red_gap,
+        )
+
+
+class Evaluation(models.Model):
+    """The year-end self-evaluation (绩效自评) of one target sheet."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("填报中")
+        SUBMITTED = "submitted", _("已提交")
+        APPROVED = "approved", _("已审核通过")
+        RETURNED = "returned", _("已退回")
+
+    sheet = models.ForeignKey(
+        TargetSheet, verbose_name=_("目标表"), on_delete=models.PROTECT, related_name="evaluations"
+    )
+    period = models.ForeignKey(
+        ReportingPeriod, verbose_name=_("填报期"), on_delete=models.PROTECT, related_name="evaluations"
+    )
+    profile = models.ForeignKey(
+        RuleProfile, verbose_name=_("评分规则版本"), on_delete=models.PROTECT, related_name="evaluations"
+    )
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.DRAFT)
+    budget_full_year = models.DecimalField(
+        _("全年预算数（万元）"), max_digits=18, decimal_places=4, null=True, blank=True
+    )
+    budget_executed = models.DecimalField(
+        _("全年执行数（万元）"), max_digits=18, decimal_places=4, null=True, blank=True
+    )
+    budget_rate = models.DecimalField(_("预算执行率"), max_digits=8, decimal_places=4, null=True, blank=True)
+    budget_score = models.DecimalField(_("预算执行得分"), max_digits=6, decimal_places=2, null=True, blank=True)
+    budget_explanation = models.TextField(_("执行率偏低原因"), blank=True)
+    total = models.DecimalField(_("总分"), max_digits=6, decimal_places=2, null=True, blank=True)
+    grade = models.CharField(_("等级"), max_length=4, blank=True)
+    scored_at = models.DateTimeField(_("评分时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("绩效自评")
+        verbose_name_plural = _("绩效自评")
+        ordering = ["-period__year", "sheet"]
+        constraints = [
+            models.UniqueConstraint(fields=["sheet", "period"], name="evaluation_unique_sheet_period"),
+            models.CheckConstraint(
+                condition=Q(total__isnull=True) | Q(total__gte=0, total__lte=100), name="evaluation_total_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sheet} · {self.period}"
+
+
+class IndicatorResult(models.Model):
+    """What was achieved for one indicator, its computed score and, if any, a supervisor's override."""
+
+    class Level(models.TextChoices):
+        ACHIEVED = "achieved", _("达成年度指标")
+        PARTIAL = "partial", _("部分达成年度指标并具有一定效果")
+        NOT_ACHIEVED = "not_achieved", _("未达成年度指标且效果较差")
+
+    evaluation = models.ForeignKey(
+        Evaluation, verbose_name=_("绩效自评"), on_delete=models.CASCADE, related_name="results"
+    )
+    indicator = models.ForeignKey(Indicator, verbose_name=_("指标"), on_delete=models.PROTECT, related_name="results")
+    weight = models.DecimalField(_("分值"), max_digits=6, decimal_places=2)
+    actual_text = models.CharField(_("实际完成值"), max_length=300, blank=True)
+    not_applicable = models.BooleanField(_("不适用"), default=False)
+    assessment_level = models.CharField(_("评价等级"), max_length=16, choices=Level.choices, blank=True)
+    assessment_points = models.DecimalField(_("评定分值"), max_digits=6, decimal_places=2, null=True, blank=True)
+    computed_score = models.DecimalField(_("计算得分"), max_digits=6, decimal_places=2, null=True, blank=True)
+    flag = models.CharField(_("结果"), max_length=20, blank=True)
+    explanation = models.TextField(_("计分说明"), blank=True)
+    override_score = models.DecimalField(_("调整后得分"), max_digits=6, decimal_places=2, null=True, blank=True)
+    override_reason = models.TextField(_("调整理由"), blank=True)
+    final_score = models.DecimalField(_("最终得分"), max_digits=6, decimal_places=2, null=True, blank=True)
+    deviation_reason = models.TextField(_("偏差原因分析"), blank=True)
+    improvement = models.TextField(_("改进措施"), blank=True)
+
+    class Meta:
+        verbose_name = _("指标完成情况")
+        verbose_name_plural = _("指标完成情况")
+        ordering = ["evaluation", "indicator__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["evaluation", "indicator"], name="indicatorresult_unique"),
+            models.CheckConstraint(condition=Q(weight__gte=0), name="indicatorresult_weight_not_negative"),
+            models.CheckConstraint(
+                condition=Q(override_score__isnull=True)
+                | (Q(override_score__gte=0) & Q(override_score__lte=F("weight"))),
+                name="indicatorresult_override_within_weight",
+            ),
+            models.CheckConstraint(
+                condition=Q(override_score__isnull=True) | ~Q(override_reason=""),
+                name="indicatorresult_override_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.name}：{self.actual_text}"
+
+
+class MonitoringReport(models.Model):
+    """An in-year monitoring round (绩效运行监控) of one target sheet: budget and targets side by side."""
+
+    class Warning(models.TextChoices):
+        GREEN = "green", _("绿色")
+        YELLOW = "yellow", _("黄色")
+        RED = "red", _("红色")
+
+    sheet = models.ForeignKey(
+        TargetSheet, verbose_name=_("目标表"), on_delete=models.PROTECT, related_name="monitoring_reports"
+    )
+    period = models.ForeignKey(
+        ReportingPeriod, verbose_name=_("填报期"), on_delete=models.PROTECT, related_name="monitoring_reports"
+    )
+    profile = models.ForeignKey(RuleProfile, verbose_name=_("评分规则版本"), on_delete=models.PROTECT, related_name="+")
+    budget_full_year = models.DecimalField(
+        _("全年预算数（万元）"), max_digits=18, decimal_places=4, null=True, blank=True
+    )
+    executed_to_date = models.DecimalField(_("截至执行数（万元）"), max_digits=18, decimal_places=4, default=0)
+    execution_rate = models.DecimalField(_("执行进度"), max_digits=8, decimal_places=4, null=True, blank=True)
+    time_progress = models.DecimalField(_("时间进度"), max_digits=8, decimal_places=4)
+    warning = models.CharField(_("预警"), max_length=8, choices=Warning.choices)
+    reasons = models.JSONField(_("偏差原因"), default=list, blank=True)
+    explanation = models.TextField(_("原因说明"), blank=True)
+    measure = models.CharField(_("纠偏措施"), max_length=32, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("绩效运行监控")
+        verbose_name_plural = _("绩效运行监控")
+        constraints = [models.UniqueConstraint(fields=["sheet", "period"], name="monitoring_unique_sheet_period")]
+
+    def __str__(self) -> str:
+        return f"{self.sheet} · {self.period}"
+
+
+class MonitoringEntry(models.Model):
+    """One indicator's progress in a monitoring round and whether the annual target will be met."""
+
+    report = models.ForeignKey(
+        MonitoringReport, verbose_name=_("监控"), on_delete=models.CASCADE, related_name="entries"
+    )
+    indicator = models.ForeignKey(Indicator, verbose_name=_("指标"), on_delete=models.PROTECT, related_name="+")
+    value_to_date = models.CharField(_("截至目前完成值"), max_length=200, blank=True)
+    expected_value = models.CharField(_("全年预计完成值"), max_length=200, blank=True)
+    likelihood = models.CharField(_("能否完成年度目标"), max_length=16)
+    reasons = models.JSONField(_("偏差原因"), default=list, blank=True)
+    explanation = models.TextField(_("原因说明"), blank=True)
+    measure = models.CharField(_("纠偏措施"), max_length=32, blank=True)
+
+    class Meta:
+        verbose_name = _("指标监控")
+        verbose_name_plural = _("指标监控")
+        constraints = [models.UniqueConstraint(fields=["report", "indicator"], name="monitoringentry_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.name}：{self.value_to_date}"
