@@ -31,6 +31,11 @@ ROLE_PERMISSIONS = {
         "targets.view_reportingperiod",
         "targets.add_disclosureimport",
         "targets.view_disclosureimport",
+        "targets.view_evaluation",
+        "targets.view_indicatorresult",
+        "targets.view_monitoringreport",
+        "targets.view_monitoringentry",
+        "targets.view_ruleprofile",
     ],
     Membership.Role.SUPERVISOR: [
         "budgets.view_department",
@@ -47,6 +52,13 @@ ROLE_PERMISSIONS = {
         "targets.view_indicator",
         "targets.view_reportingperiod",
         "targets.view_disclosureimport",
+        "targets.view_evaluation",
+        "targets.change_evaluation",
+        "targets.view_indicatorresult",
+        "targets.change_indicatorresult",
+        "targets.view_monitoringreport",
+        "targets.view_monitoringentry",
+        "targets.view_ruleprofile",
     ],
 }
 GROUP_NAMES = {Membership.Role.STAFF: "财务人员", Membership.Role.SUPERVISOR: "监督审核人员"}

@@ -8,10 +8,22 @@ from django.utils.translation import gettext_lazy as _
 
 from budgets.admin import DepartmentScopedAdmin
 
+from . import evaluation as evaluation_services
 from . import services
 from .forms import DisclosureUploadForm
 from .importing import jobs
-from .models import DisclosureImport, Indicator, ReportingPeriod, TargetSheet
+from .models import (
+    DisclosureImport,
+    Evaluation,
+    Indicator,
+    IndicatorResult,
+    MonitoringEntry,
+    MonitoringReport,
+    ReportingPeriod,
+    RuleProfile,
+    TargetSheet,
+)
+from .profiles import EDITABLE, rule_profile_create, rule_profile_revise
 
 
 class IndicatorInline(admin.TabularInline):
@@ -272,3 +284,147 @@ class DisclosureImportAdmin(DepartmentScopedAdmin):
                 "message": job.message,
             }
         )
+
+
+@admin.register(RuleProfile)
+class RuleProfileAdmin(admin.ModelAdmin):
+    """Saving a change creates a new version; earlier versions stay as they were, read-only."""
+
+    list_display = (
+        "name",
+        "version",
+        "is_current",
+        "weight_output",
+        "weight_benefit",
+        "weight_satisfaction",
+        "weight_budget",
+        "reverse_formula",
+        "created_at",
+    )
+    list_filter = ("name", "is_current")
+    readonly_fields = ("version", "is_current", "previous", "created_by", "created_at")
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and not obj.is_current:
+            return [field.name for field in RuleProfile._meta.fields]
+        return [*self.readonly_fields, "name"] if obj is not None else self.readonly_fields
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        values = {field: form.cleaned_data[field] for field in EDITABLE if field in form.cleaned_data}
+        if change:
+            original = RuleProfile.objects.get(pk=obj.pk)
+            revised = rule_profile_revise(
+                profile=original, reason=form.cleaned_data.get("reason", ""), actor=request.user, **values
+            )
+        else:
+            revised = rule_profile_create(
+                name=form.cleaned_data["name"], reason=form.cleaned_data.get("reason", ""), actor=request.user, **values
+            )
+        obj.pk = revised.pk
+
+    def response_change(self, request, obj):
+        return redirect(reverse("admin:targets_ruleprofile_change", args=[obj.pk]))
+
+
+class IndicatorResultInline(admin.TabularInline):
+    model = IndicatorResult
+    extra = 0
+    fields = (
+        "indicator",
+        "weight",
+        "actual_text",
+        "computed_score",
+        "override_score",
+        "final_score",
+        "flag",
+        "explanation",
+        "deviation_reason",
+        "improvement",
+    )
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Evaluation)
+class EvaluationAdmin(DepartmentScopedAdmin):
+    department_field = "sheet__department"
+    list_display = ("sheet", "period", "status", "total", "grade", "budget_rate", "profile", "scored_at")
+    list_filter = ("status", "grade", "period__year")
+    search_fields = ("sheet__project__name",)
+    list_select_related = ("sheet", "sheet__project", "period", "profile")
+    readonly_fields = [field.name for field in Evaluation._meta.fields]
+    inlines = [IndicatorResultInline]
+    actions = ["approve_evaluations"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description=_("审核通过"))
+    def approve_evaluations(self, request, queryset):
+        for evaluation in queryset:
+            try:
+                evaluation_services.evaluation_review(evaluation=evaluation, approve=True, actor=request.user)
+            except (ValidationError, PermissionDenied) as exc:
+                text = "；".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+                self.message_user(request, f"{evaluation}：{text}", level=messages.ERROR)
+
+
+@admin.register(IndicatorResult)
+class IndicatorResultAdmin(DepartmentScopedAdmin):
+    """Supervisors adjust a computed score here, with a written reason (kept in the audit trail)."""
+
+    department_field = "evaluation__sheet__department"
+    list_display = ("indicator", "evaluation", "actual_text", "computed_score", "override_score", "final_score", "flag")
+    list_filter = ("flag", "evaluation__period__year")
+    list_select_related = ("indicator", "evaluation", "evaluation__sheet", "evaluation__period")
+    fields = (
+        "indicator",
+        "weight",
+        "actual_text",
+        "computed_score",
+        "explanation",
+        "override_score",
+        "override_reason",
+    )
+    readonly_fields = ("indicator", "weight", "actual_text", "computed_score", "explanation")
+
+    def has_add_permission(self, request):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        evaluation_services.indicator_score_override(
+            result=obj,
+            score=form.cleaned_data["override_score"],
+            reason=form.cleaned_data["override_reason"],
+            actor=request.user,
+        )
+
+
+@admin.register(MonitoringReport)
+class MonitoringReportAdmin(DepartmentScopedAdmin):
+    department_field = "sheet__department"
+    list_display = ("sheet", "period", "warning", "execution_rate", "time_progress", "measure")
+    list_filter = ("warning", "period__year")
+    list_select_related = ("sheet", "sheet__project", "period")
+    readonly_fields = [field.name for field in MonitoringReport._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(MonitoringEntry)
+class MonitoringEntryAdmin(DepartmentScopedAdmin):
+    department_field = "report__sheet__department"
+    list_display = ("indicator", "report", "value_to_date", "expected_value", "likelihood", "measure")
+    list_filter = ("likelihood",)
+    list_select_related = ("indicator", "report", "report__sheet")
+    readonly_fields = [field.name for field in MonitoringEntry._meta.fields]
+
+    def has_add_permission(self, request):
+        return False

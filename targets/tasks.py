@@ -1,6 +1,7 @@
 from celery import shared_task
 
 from .importing.jobs import disclosure_upload_preview_run, disclosure_upload_run
+from .rescoring import evaluations_rescore_year
 
 
 @shared_task(name="targets.preview_disclosure_upload")
@@ -11,3 +12,13 @@ def preview_disclosure_upload(job_id: int) -> str:
 @shared_task(name="targets.run_disclosure_upload")
 def run_disclosure_upload(job_id: int, actor_id: int | None = None) -> str:
     return disclosure_upload_run(job_id=job_id, actor_id=actor_id).status
+
+
+@shared_task(bind=True, name="targets.score_year")
+def score_year(self, year: int) -> dict:
+    """Rescore a year; rerunning gives the same scores. Progress goes to the result backend."""
+
+    def progress(done: int, total: int) -> None:
+        self.update_state(state="PROGRESS", meta={"done": done, "total": total})
+
+    return evaluations_rescore_year(year=year, progress=progress)

@@ -69,3 +69,27 @@ def test_every_targets_admin_page_renders(client, superuser, submitted_sheet, mo
     detail = {"targetsheet": submitted_sheet, "indicator": submitted_sheet.indicators.first()}.get(model)
     if detail is not None:
         assert client.get(reverse(f"admin:targets_{model}_change", args=[detail.pk])).status_code == 200
+
+
+def test_editing_a_rule_profile_in_the_admin_makes_a_new_version(client, superuser):
+    from targets.models import RuleProfile
+    from targets.profiles import EDITABLE, current_profile
+
+    profile = current_profile()
+    client.force_login(superuser)
+    data = {field: getattr(profile, field) for field in EDITABLE}
+    data.update(reverse_formula="linear", reason="本市采用线性扣分")
+    data = {k: ("on" if v is True else v) for k, v in data.items() if v is not False}
+    response = client.post(reverse("admin:targets_ruleprofile_change", args=[profile.pk]), data)
+    assert response.status_code == 302, response.content.decode()[:1500]
+    revised = current_profile()
+    assert (revised.version, revised.reverse_formula, revised.previous_id) == (2, "linear", profile.pk)
+    assert RuleProfile.objects.get(pk=profile.pk).reverse_formula == "ratio"
+
+
+@pytest.mark.parametrize(
+    "model", ["ruleprofile", "evaluation", "indicatorresult", "monitoringreport", "monitoringentry"]
+)
+def test_scoring_admin_pages_render(client, superuser, model):
+    client.force_login(superuser)
+    assert client.get(reverse(f"admin:targets_{model}_changelist")).status_code == 200

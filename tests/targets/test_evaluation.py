@@ -178,3 +178,40 @@ def test_scores_keep_the_profile_version_that_produced_them(sheet, period, staff
 def test_profile_weights_must_add_up(superuser, db):
     with pytest.raises(ValidationError, match="之和必须为 100"):
         rule_profile_revise(profile=current_profile(), reason="试", actor=superuser, weight_output=D(60))
+
+
+def test_score_year_recomputes_set_based_and_is_idempotent(sheet, period, staff, supervisor, capsys):
+    from django.core.management import call_command
+
+    from targets.models import IndicatorResult
+    from targets.tasks import score_year
+
+    evaluation = evaluation_start(sheet=sheet, period=period, actor=staff)
+    rows = results(evaluation)
+    indicator_result_record(result=rows["巡检次数"], actual_text="95%", actor=staff)
+    indicator_result_record(result=rows["故障响应时间"], actual_text="3小时", actor=staff)
+    indicator_result_record(
+        result=rows["社会影响"], actual_text="提高", assessment_level="achieved", assessment_points=D(28), actor=staff
+    )
+    indicator_result_record(result=rows["用户满意度"], actual_text="95%", actor=staff)
+    indicator_score_override(result=rows["用户满意度"], score=D(9), reason="抽样偏少", actor=supervisor)
+    evaluation.refresh_from_db()
+    before = (
+        evaluation.total,
+        evaluation.grade,
+        sorted(IndicatorResult.objects.values_list("final_score", "explanation")),
+    )
+    IndicatorResult.objects.update(computed_score=None, final_score=None, explanation="")
+    Evaluation.objects.update(total=None, grade="")
+    call_command("score_year", "--year", "2021")
+    assert "完成：1 份自评，4 条指标" in capsys.readouterr().out
+    evaluation.refresh_from_db()
+    after = (
+        evaluation.total,
+        evaluation.grade,
+        sorted(IndicatorResult.objects.values_list("final_score", "explanation")),
+    )
+    assert after == before
+    assert score_year.apply(args=[2021]).get()["results"] == 4
+    evaluation.refresh_from_db()
+    assert (evaluation.total, evaluation.grade) == before[:2]
