@@ -124,10 +124,15 @@ def run() -> list[str]:
         counts = evaluations_rescore_year(year=2090)
     elapsed = time.perf_counter() - start
     scored = IndicatorResult.objects.filter(evaluation__period__year=2090, final_score__isnull=False).count()
+    start = time.perf_counter()
+    again = evaluations_rescore_year(year=2090)
+    repeat = time.perf_counter() - start
     lines += [
         f"scoring: {counts['results']:,} results in {elapsed:.2f} s on {connection.vendor}: "
         f"{counts['results'] / elapsed:,.0f} results/s (target ≥ 100,000/s); {scored:,} scored, "
         f"{counts['memo_hits']:,} from identical inputs",
+        f"rescoring the same year again (nothing changed, {again['changed']} rows rewritten): {repeat:.2f} s, "
+        f"{again['results'] / repeat:,.0f} results/s",
         f"scoring queries: {len(small.captured_queries)} for 2,000 results, {len(large.captured_queries)} for "
         f"1,000,000 — "
         + ("constant" if len(small.captured_queries) == len(large.captured_queries) else "NOT constant"),

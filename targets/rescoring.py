@@ -89,21 +89,27 @@ def evaluations_rescore_year(*, year: int, actor=None, progress=_no_progress) ->
             "assessment_points",
             "not_applicable",
             "override_score",
+            "computed_score",
+            "flag",
+            "explanation",
+            "final_score",
         )
         .order_by()
     )
     total = results.count()
     scorer = _Scorer()
     updates = []
-    for done, (pk, profile_id, target, actual, weight, level, points, na, override) in enumerate(
+    for done, (pk, profile_id, target, actual, weight, level, points, na, override, *stored) in enumerate(
         results.iterator(chunk_size=20000), start=1
     ):
         score, flag, explanation = scorer.score(profile_id, target, actual, weight, level, points, na)
-        updates.append((pk, score, flag, explanation, override if override is not None else score))
+        row = (score, flag, explanation, override if override is not None else score)
+        if row != tuple(stored):  # unchanged results are not rewritten
+            updates.append((pk, *row))
         if done % 100000 == 0:
             progress(done, total)
     progress(total, total)
-    if connection.vendor == "postgresql":
+    if updates and connection.vendor == "postgresql":
         _copy_update(
             IndicatorResult._meta.db_table,
             [
@@ -114,14 +120,20 @@ def evaluations_rescore_year(*, year: int, actor=None, progress=_no_progress) ->
             ],
             updates,
         )
-    else:
+    elif updates:
         objects = [
             IndicatorResult(id=pk, computed_score=s, flag=f, explanation=e, final_score=fs)
             for pk, s, f, e, fs in updates
         ]
         IndicatorResult.objects.bulk_update(objects, list(RESULT_FIELDS), batch_size=2000)
     evaluations = _totals(year, scorer)
-    counts = {"year": year, "results": total, "evaluations": evaluations, "memo_hits": scorer.hits}
+    counts = {
+        "year": year,
+        "results": total,
+        "changed": len(updates),
+        "evaluations": evaluations,
+        "memo_hits": scorer.hits,
+    }
     audit_record(
         actor=actor,
         action="evaluations.rescore_year",
