@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from budgets.bulk import copy_insert
 from budgets.models import AuditEntry, Funding, Project, SourceDocument
+from budgets.services import PROJECT_EDITABLE_FIELDS
 
 from ..models import Indicator, TargetSheet
 from .plan import FUND_PARTS, ImportPlan, SheetPlan
@@ -79,21 +80,7 @@ def apply_plan(plan: ImportPlan, *, source_document: SourceDocument, actor) -> d
     if changed_projects:
         Project.objects.bulk_update(
             [p for p, _ in changed_projects],
-            [
-                "code",
-                "category",
-                "implementing_unit",
-                "competent_department",
-                "continuity",
-                "responsible_person",
-                "contact",
-                "phone",
-                "start_date",
-                "end_date",
-                "description",
-                "source_document",
-                "source_location",
-            ],
+            [*sorted(PROJECT_EDITABLE_FIELDS - {"name"}), "source_document", "source_location"],
         )
         for project, changes in changed_projects:
             if changes:
