@@ -6,7 +6,17 @@ from decimal import Decimal
 from django.db.models import Count, DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
-from .models import Department, Funding, Membership, Project, SourceDocument
+from .models import (
+    BudgetLine,
+    BudgetTable,
+    Department,
+    ExecutionRecord,
+    Funding,
+    FundingPeriod,
+    Membership,
+    Project,
+    SourceDocument,
+)
 from .money import MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS
 
 MONEY = DecimalField(max_digits=MONEY_MAX_DIGITS, decimal_places=MONEY_DECIMAL_PLACES)
@@ -62,8 +72,6 @@ def source_documents_for(user) -> QuerySet[SourceDocument]:
 
 
 def budget_tables_for(user, *, department, year):
-    from .models import BudgetTable
-
     return (
         BudgetTable.objects.filter(department_scope(user, prefix="department"), department=department, year=year)
         .select_related("department", "source_document")
@@ -73,8 +81,6 @@ def budget_tables_for(user, *, department, year):
 
 
 def budget_years_for(user):
-    from .models import BudgetTable
-
     return (
         BudgetTable.objects.filter(department_scope(user, prefix="department"))
         .values("department__code", "department__name", "year")
@@ -84,8 +90,6 @@ def budget_years_for(user):
 
 
 def budget_lines_for(user, *, table_id):
-    from .models import BudgetLine
-
     return BudgetLine.objects.filter(department_scope(user, prefix="table__department"), table_id=table_id).order_by(
         "order"
     )
@@ -93,8 +97,6 @@ def budget_lines_for(user, *, table_id):
 
 def project_execution_for(user, *, department, year, through_month: int = 12):
     """Projects with their full-year budget and spending to date, in one query."""
-    from .models import ExecutionRecord, FundingPeriod
-
     spent = (
         ExecutionRecord.objects.filter(project=OuterRef("pk"), month__lte=through_month)
         .values("project")

@@ -6,7 +6,6 @@ on PostgreSQL one COPY into a temporary table and one UPDATE … FROM per table;
 The number of queries does not grow with the number of results. Overrides are kept.
 """
 
-from collections import defaultdict
 from decimal import Decimal
 
 from django.db import connection, transaction
@@ -190,10 +189,3 @@ def _totals(year: int, scorer: _Scorer) -> int:
             objects, ["budget_rate", "budget_score", "total", "grade", "scored_at"], batch_size=2000
         )
     return len(rows)
-
-
-def group_counts(year: int) -> dict:
-    counts = defaultdict(int)
-    for flag in IndicatorResult.objects.filter(evaluation__period__year=year).values_list("flag", flat=True):
-        counts[flag or "unscored"] += 1
-    return dict(counts)

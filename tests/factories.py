@@ -1,3 +1,5 @@
+import datetime
+
 import factory
 from django.contrib.auth import get_user_model
 
@@ -113,5 +115,5 @@ class ReportingPeriodFactory(factory.django.DjangoModelFactory):
 
     year = 2021
     kind = ReportingPeriod.Kind.MONITORING
-    cut_off_date = factory.LazyAttribute(lambda o: __import__("datetime").date(o.year, 7, 31))
-    due_date = factory.LazyAttribute(lambda o: __import__("datetime").date(o.year, 8, 31))
+    cut_off_date = factory.LazyAttribute(lambda o: datetime.date(o.year, 7, 31))
+    due_date = factory.LazyAttribute(lambda o: datetime.date(o.year, 8, 31))

@@ -1,5 +1,6 @@
 """Read a disclosure file (text, markdown, HTML, Word, Excel, PDF) into the neutral structure."""
 
+import io
 import zipfile
 from pathlib import Path
 
@@ -19,7 +20,7 @@ def detect_format(name: str, content: bytes) -> str:
         return "pdf"
     if content.startswith(b"PK"):
         try:
-            with zipfile.ZipFile(__import__("io").BytesIO(content)) as archive:
+            with zipfile.ZipFile(io.BytesIO(content)) as archive:
                 names = set(archive.namelist())
         except zipfile.BadZipFile:
             names = set()

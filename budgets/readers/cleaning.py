@@ -37,6 +37,6 @@ def markup_to_text(text: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def compact(text: str) -> str:
+def compact(text: str | None) -> str:
     """Text without any whitespace: for comparing labels that wrapping or letter-spacing split."""
     return "".join((text or "").split())

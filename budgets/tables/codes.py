@@ -6,6 +6,8 @@ codes (190004) and procurement item codes (A02010104) are not classification cod
 
 import re
 
+from budgets.readers.cleaning import compact
+
 _DIGITS = re.compile(r"^\d+$")
 _IN_NAME = re.compile(
     r"^[\[【(（]?(\d{3}(?:\d{2}){0,2})[\]】)）]?\s*(?:[一二三四五六七八九十]+、)?(?=[\u4e00-\u9fff“])"
@@ -22,18 +24,14 @@ def code_kind(code: str) -> str:
     return "functional" if code[0] == "2" else "economic"
 
 
-def _compact(text: str) -> str:
-    return "".join((text or "").split())
-
-
 def row_code(cells: list[str]) -> tuple[str, int]:
     """The classification code of a row and the index of the first cell after it ("" if none)."""
     index = 0
-    while index < len(cells) and not _compact(cells[index]):
+    while index < len(cells) and not compact(cells[index]):
         index += 1
     parts, position = [], index
-    while position < len(cells) and _DIGITS.match(_compact(cells[position]) or "x"):
-        parts.append(_compact(cells[position]))
+    while position < len(cells) and _DIGITS.match(compact(cells[position]) or "x"):
+        parts.append(compact(cells[position]))
         position += 1
         if len(parts) == 3:
             break
@@ -48,7 +46,7 @@ def row_code(cells: list[str]) -> tuple[str, int]:
     embedded = [
         (column, match.group(1))
         for column, cell in enumerate(cells)
-        if (match := _IN_NAME.match(_compact(cell))) and valid_code(match.group(1))
+        if (match := _IN_NAME.match(compact(cell))) and valid_code(match.group(1))
     ]
     if embedded:
         # "[505]… | [301]…": the 部门 economic code (3xx) carries the hierarchy of the row.
@@ -58,5 +56,5 @@ def row_code(cells: list[str]) -> tuple[str, int]:
 
 
 def strip_code(name: str) -> str:
-    match = _IN_NAME.match(_compact(name))
-    return _compact(name)[match.end(1) :].lstrip("]】)）") if match else (name or "").strip()
+    match = _IN_NAME.match(compact(name))
+    return compact(name)[match.end(1) :].lstrip("]】)）") if match else (name or "").strip()

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from budgets.money import parse_amount, yuan_to_wan
 from budgets.readers import Document, Location, Row
+from budgets.readers.cleaning import compact
 
 from .codes import code_kind, row_code, strip_code
 from .kinds import is_table_title, table_kind
@@ -30,13 +31,9 @@ _CODE_HEADER = re.compile(r"^(?:类|款|项|科目编码|编码|代码|单位编
 _NO_AMOUNT = {"", "-", "—", "－", "/", "无", "——"}
 
 
-def _compact(text: str) -> str:
-    return "".join((text or "").split())
-
-
 def _amount(text: str) -> Decimal | None:
     """A printed amount, or None for text that is not one (labels, codes with letters, blanks)."""
-    key = _compact(text).rstrip("%")
+    key = compact(text).rstrip("%")
     if key in _NO_AMOUNT or not re.match(r"^-?[\d,，]+(?:\.\d+)?$", key):
         return None
     try:
@@ -96,7 +93,7 @@ def _sections(document: Document) -> list[_Section]:
 
     def text_line(text: str, location: Location) -> None:
         nonlocal current
-        key = _compact(text)
+        key = compact(text)
         if is_table_title(text):
             current = _Section(title=re.sub(r"^#+\s*", "", text.strip()), location=location)
             sections.append(current)
@@ -125,8 +122,8 @@ def _sections(document: Document) -> list[_Section]:
             if len(filled) == 1 and (is_table_title(filled[0]) or current is None or not current.rows):
                 text_line(filled[0], row.location)
                 continue
-            joined = _compact("".join(filled))
-            if current is not None and _NOTE.match(_compact(filled[0])):
+            joined = compact("".join(filled))
+            if current is not None and _NOTE.match(compact(filled[0])):
                 current.notes.append(" ".join(filled))
                 continue
             if (
@@ -145,7 +142,7 @@ def _sections(document: Document) -> list[_Section]:
 def _header_signature(rows: list[Row]) -> str:
     for row in rows:
         if not any(_amount(cell) is not None for cell in row.cells):
-            return _compact("".join(row.cells))
+            return compact("".join(row.cells))
     return ""
 
 
@@ -155,12 +152,12 @@ def _merge_continuations(sections: list[_Section]) -> list[_Section]:
         previous = merged[-1] if merged else None
         if (
             previous is not None
-            and _compact(previous.title) == _compact(section.title)
+            and compact(previous.title) == compact(section.title)
             and _header_signature(previous.rows) == _header_signature(section.rows)
             and previous.rows
         ):
             signature = _header_signature(section.rows)
-            rows = [row for row in section.rows if not _is_header_row(row) or _compact("".join(row.cells)) != signature]
+            rows = [row for row in section.rows if not _is_header_row(row) or compact("".join(row.cells)) != signature]
             rows = [row for row in rows if not _is_numbering(row)]
             previous.rows.extend(rows)
             previous.notes.extend(section.notes)
@@ -170,7 +167,7 @@ def _merge_continuations(sections: list[_Section]) -> list[_Section]:
 
 
 def _is_numbering(row: Row) -> bool:
-    filled = [_compact(cell) for cell in row.cells if cell.strip()]
+    filled = [compact(cell) for cell in row.cells if cell.strip()]
     return len(filled) >= 3 and all(_NUMBERING.match(cell) for cell in filled) and filled[:2] == ["1", "2"]
 
 
@@ -184,14 +181,14 @@ def _is_total_row(row: Row) -> bool:
     label = _label(row)
     if not (_TOTAL.match(label) or _GRAND_TOTAL.match(label)):
         return False
-    others = [_compact(cell) for cell in row.cells if _compact(cell) and _compact(cell) != label]
+    others = [compact(cell) for cell in row.cells if compact(cell) and compact(cell) != label]
     two_sided = [cell for cell in others if _GRAND_TOTAL.match(cell) or _TOTAL.match(cell)]
     return all(_amount(cell) is not None or cell in _NO_AMOUNT or cell in two_sided for cell in others)
 
 
 def _label(row: Row) -> str:
     for cell in row.cells:
-        key = _compact(cell)
+        key = compact(cell)
         if key and _amount(cell) is None:
             return key
     return ""
@@ -203,7 +200,7 @@ def _stacked_headers(header: list[Row], width: int) -> list[str]:
         last = depth == len(header) - 1
         carried = ""
         for column in range(width):
-            cell = _compact(row.cells[column]) if column < len(row.cells) else ""
+            cell = compact(row.cells[column]) if column < len(row.cells) else ""
             if cell:
                 carried = cell
             elif not last and carried:
@@ -275,7 +272,7 @@ def _analyse(section: _Section, *, year: int | None, default_unit: str) -> Extra
         grand = is_total and bool(_GRAND_TOTAL.match(label))
         value = None
         if is_total:
-            label_index = next(i for i, cell in enumerate(row.cells) if _compact(cell) == label)
+            label_index = next(i for i, cell in enumerate(row.cells) if compact(cell) == label)
             value = next((amounts[i] for i in range(label_index + 1, len(amounts)) if amounts[i] is not None), None)
             if table.year_column is not None and len(row.cells) == width and table.year_column > label_index:
                 value = amounts[table.year_column] if table.year_column < len(amounts) else value
@@ -284,11 +281,11 @@ def _analyse(section: _Section, *, year: int | None, default_unit: str) -> Extra
             amounts[table.year_column] if table.year_column is not None and table.year_column < len(amounts) else None
         )
         texts = [
-            cell.strip() for i, cell in enumerate(row.cells) if i >= after and _compact(cell) and amounts[i] is None
+            cell.strip() for i, cell in enumerate(row.cells) if i >= after and compact(cell) and amounts[i] is None
         ]
         name = strip_code(texts[0]) if texts and not is_total else ""
         # A row's own amounts follow its code or label (a two-sided summary row also prints the other side).
-        start = after if code else next((i for i, cell in enumerate(row.cells) if _compact(cell) == label), 0)
+        start = after if code else next((i for i, cell in enumerate(row.cells) if compact(cell) == label), 0)
         own = [a for i, a in enumerate(amounts) if a is not None and i >= start]
         table.lines.append(
             ExtractedLine(
@@ -306,7 +303,7 @@ def _analyse(section: _Section, *, year: int | None, default_unit: str) -> Extra
     if total_candidates:
         table.total = sorted(total_candidates, key=lambda item: item[0])[0][1]
     else:
-        summed = [line for line in table.lines if _SUM_LABEL.search(_compact(line.name)) and line.amount is not None]
+        summed = [line for line in table.lines if _SUM_LABEL.search(compact(line.name)) and line.amount is not None]
         leading = table.lines[0] if table.lines else None
         if summed:
             summed[0].is_total = True
@@ -319,7 +316,7 @@ def _analyse(section: _Section, *, year: int | None, default_unit: str) -> Extra
     only_zero_totals = all(
         not line.amounts or all(a == 0 for a in line.amounts) for line in table.lines if line.is_total
     )
-    table.empty = bool(_EMPTY_NOTE.search(_compact(notes))) or (
+    table.empty = bool(_EMPTY_NOTE.search(compact(notes))) or (
         not real_lines and only_zero_totals and not any(line.amounts for line in table.lines if not line.is_total)
     )
     if table.empty and table.total is not None and table.total != 0:

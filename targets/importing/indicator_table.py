@@ -13,6 +13,7 @@ Printed tables are irregular, so a row is read by what its cells are, guided by 
 
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from difflib import SequenceMatcher
 
 from budgets.readers import Location, Row
@@ -329,8 +330,6 @@ class IndicatorTable:
 
 
 def _weight(text: str):
-    from decimal import Decimal, InvalidOperation
-
     try:
         return Decimal(compact(text).rstrip("分"))
     except InvalidOperation:

@@ -40,7 +40,7 @@ def name_key(text: str | None) -> str:
 
 @dataclass
 class Change:
-    action: str  # create | update | delete | conflict | unchanged
+    action: str  # create | update | delete | conflict
     kind: str  # project | funding | sheet | indicator
     label: str
     changes: dict = field(default_factory=dict)

@@ -54,7 +54,7 @@ class ImportResult:
             },
             "summary": self.plan.summary(),
             "counts": self.counts,
-            "changes": [change.as_dict() for change in changes if change.action != "unchanged"],
+            "changes": [change.as_dict() for change in changes],
             "conflicts": [change.as_dict() for change in self.plan.conflicts],
             "skipped": [issue.describe(self.name) for issue in extraction.skipped],
             "warnings": [issue.describe(self.name) for issue in extraction.warnings],

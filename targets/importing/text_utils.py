@@ -8,13 +8,10 @@ from decimal import Decimal
 from functools import lru_cache
 
 from budgets.money import parse_amount, yuan_to_wan
+from budgets.readers.cleaning import compact
 
 _CJK = r"\u3400-\u9fff\uff00-\uffef\u3000-\u303f"
 _WRAP_SPACE = re.compile(rf"(?<=[{_CJK}])\s+|\s+(?=[{_CJK}])")
-
-
-def compact(text: str | None) -> str:
-    return "".join((text or "").split())
 
 
 @lru_cache(maxsize=65536)
