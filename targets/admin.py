@@ -10,6 +10,7 @@ from budgets.admin import DepartmentScopedAdmin
 
 from . import evaluation as evaluation_services
 from . import services
+from .assessment import result_explanation
 from .forms import DisclosureUploadForm
 from .importing import jobs
 from .models import (
@@ -350,6 +351,13 @@ class IndicatorResultInline(admin.TabularInline):
     def has_add_permission(self, request, obj=None):
         return False
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("indicator", "evaluation__profile")
+
+    @admin.display(description=_("计分说明"))
+    def explanation(self, obj):
+        return result_explanation(obj)
+
 
 @admin.register(Evaluation)
 class EvaluationAdmin(DepartmentScopedAdmin):
@@ -396,6 +404,10 @@ class IndicatorResultAdmin(DepartmentScopedAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    @admin.display(description=_("计分说明"))
+    def explanation(self, obj):
+        return result_explanation(obj)
 
     def save_model(self, request, obj, form, change):
         evaluation_services.indicator_score_override(

@@ -12,19 +12,13 @@ from budgets.audit import audit_record
 from budgets.execution import execution_rate
 from budgets.selectors import user_can_see_department, user_supervises_department
 
+from .assessment import assess_result
 from .levels import level1_for
 from .models import Evaluation, IndicatorResult, ReportingPeriod, RuleProfile, TargetSheet
 from .profiles import current_profile
-from .scoring import (
-    Assessment,
-    Flag,
-    UnitMismatch,
-    budget_score,
-    grade_for,
-    score_indicator,
-    spread_weights,
-    total_score,
-)
+from .scoring import Flag, budget_score, grade_for, parse_target, spread_weights, total_score
+
+ACTUAL_DECIMALS = 6  # IndicatorResult.actual_number keeps six places
 
 
 def _staff(actor, sheet: TargetSheet) -> None:
@@ -70,19 +64,21 @@ def evaluation_start(
 
 
 def score_result(result: IndicatorResult, rules) -> None:
-    """Set the computed score, flag and explanation of a result from its actual and assessment."""
-    if result.not_applicable:
-        result.computed_score, result.flag, result.explanation = None, "", _("不适用，不计分")
-    elif not result.actual_text and not result.assessment_level:
-        result.computed_score, result.flag, result.explanation = None, "", ""
-    else:
-        grade = Assessment(result.assessment_level, result.assessment_points) if result.assessment_level else None
-        try:
-            scored = score_indicator(result.indicator.target_text, result.actual_text, result.weight, rules, grade)
-        except UnitMismatch as exc:
-            raise ValidationError(str(exc)) from exc
-        result.computed_score, result.flag, result.explanation = scored.score, scored.flag, scored.explanation
-    result.final_score = result.override_score if result.override_score is not None else result.computed_score
+    """Set the computed score and flag of a result from its actual and assessment; a result that
+    cannot be scored (units that do not compare, points outside their band) is refused."""
+    assessed = assess_result(result, rules)
+    if assessed.flag == Flag.ERROR:
+        raise ValidationError(assessed.explanation)
+    result.computed_score, result.flag = assessed.score, assessed.flag
+
+
+def _parse_actual(result: IndicatorResult) -> None:
+    actual = parse_target(result.actual_text)
+    if actual.number is not None and actual.number.as_tuple().exponent < -ACTUAL_DECIMALS:
+        raise ValidationError(
+            _("实际完成值“%(v)s”最多保留 %(n)s 位小数。") % {"v": result.actual_text, "n": ACTUAL_DECIMALS}
+        )
+    result.actual_comparator, result.actual_number, result.actual_unit = actual.comparator, actual.number, actual.unit
 
 
 def _recompute(evaluation: Evaluation) -> None:
@@ -127,14 +123,13 @@ def indicator_result_record(
     _editable(evaluation)
     before = {"actual_text": result.actual_text, "final_score": str(result.final_score)}
     result.actual_text, result.not_applicable = actual_text.strip(), not_applicable
+    _parse_actual(result)
     result.assessment_level, result.assessment_points = assessment_level, assessment_points
     result.deviation_reason, result.improvement = deviation_reason.strip(), improvement.strip()
-    try:
-        score_result(result, evaluation.profile.as_rules())
-    except ValueError as exc:
-        raise ValidationError(str(exc)) from exc
+    score_result(result, evaluation.profile.as_rules())
     result.full_clean()
     result.save()
+    result.refresh_from_db(fields=["final_score"])
     _recompute(evaluation)
     audit_record(
         actor=actor,
@@ -161,9 +156,9 @@ def indicator_score_override(*, result: IndicatorResult, score: Decimal, reason:
         raise ValidationError(_("调整后得分应在 0 到 %(w)s 分之间。") % {"w": result.weight})
     old = result.final_score
     result.override_score, result.override_reason = score, reason.strip()
-    result.final_score = score
     result.full_clean()
     result.save()
+    result.refresh_from_db(fields=["final_score"])
     _recompute(result.evaluation)
     audit_record(
         actor=actor,

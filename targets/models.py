@@ -4,12 +4,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from budgets.models import Department, FundingPeriod, Project, SourceDocument
 
 from .levels import Level1, Level2
-from .scoring.values import Comparator, Nature
+from .scoring.indicator import Flag
+from .scoring.values import Comparator, Nature, Target
 
 
 class TargetSheet(models.Model):
@@ -166,6 +168,13 @@ class Indicator(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}：{self.target_text}"
+
+    @property
+    def target(self) -> Target:
+        """The target as parsed at import (with the table's 度量单位 column, if it had one)."""
+        return Target(
+            self.target_text, self.comparator, self.target_number, self.unit, self.nature, upper=self.target_upper
+        )
 
 
 class ReportingPeriod(models.Model):
@@ -455,15 +464,26 @@ class IndicatorResult(models.Model):
     indicator = models.ForeignKey(Indicator, verbose_name=_("指标"), on_delete=models.PROTECT, related_name="results")
     weight = models.DecimalField(_("分值"), max_digits=6, decimal_places=2)
     actual_text = models.CharField(_("实际完成值"), max_length=300, blank=True)
+    # The actual as parsed when it was entered, as the indicator keeps its parsed target: scoring a
+    # whole year reads numbers, not text (targets.scoring.sql).
+    actual_comparator = models.CharField(
+        _("实际值比较方式"), max_length=16, choices=Comparator.choices, default=Comparator.QUALITATIVE
+    )
+    actual_number = models.DecimalField(_("实际数值"), max_digits=24, decimal_places=6, null=True, blank=True)
+    actual_unit = models.CharField(_("实际值单位"), max_length=32, blank=True)
     not_applicable = models.BooleanField(_("不适用"), default=False)
     assessment_level = models.CharField(_("评价等级"), max_length=16, choices=Level.choices, blank=True)
     assessment_points = models.DecimalField(_("评定分值"), max_digits=6, decimal_places=2, null=True, blank=True)
     computed_score = models.DecimalField(_("计算得分"), max_digits=6, decimal_places=2, null=True, blank=True)
-    flag = models.CharField(_("结果"), max_length=20, blank=True)
-    explanation = models.TextField(_("计分说明"), blank=True)
+    flag = models.CharField(_("结果"), max_length=20, choices=Flag.choices, blank=True)
     override_score = models.DecimalField(_("调整后得分"), max_digits=6, decimal_places=2, null=True, blank=True)
     override_reason = models.TextField(_("调整理由"), blank=True)
-    final_score = models.DecimalField(_("最终得分"), max_digits=6, decimal_places=2, null=True, blank=True)
+    final_score = models.GeneratedField(
+        verbose_name=_("最终得分"),
+        expression=Coalesce("override_score", "computed_score"),
+        output_field=models.DecimalField(max_digits=6, decimal_places=2, null=True),
+        db_persist=True,
+    )
     deviation_reason = models.TextField(_("偏差原因分析"), blank=True)
     improvement = models.TextField(_("改进措施"), blank=True)
 
@@ -487,6 +507,11 @@ class IndicatorResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator.name}：{self.actual_text}"
+
+    @property
+    def actual(self) -> Target:
+        nature = Nature.QUALITATIVE if self.actual_number is None else Nature.QUANTITATIVE
+        return Target(self.actual_text, self.actual_comparator, self.actual_number, self.actual_unit, nature)
 
 
 class MonitoringReport(models.Model):

@@ -1,11 +1,14 @@
-"""Rescore every self-evaluation of a year, set-based.
+"""Rescore every self-evaluation of a year, set-based, each with its own rule profile version.
 
-One streamed read of all results, scores computed with `score_indicator` (memoised on identical
-inputs: the same target, actual, weight and judgement under the same profile score the same), then
-on PostgreSQL one COPY into a temporary table and one UPDATE … FROM per table; elsewhere bulk_update.
-The number of queries does not grow with the number of results. Overrides are kept.
+On PostgreSQL the scores are computed inside the database by the SQL form of `score_indicator`
+(targets.scoring.sql) over the stored parse of targets and actuals: one parallel query puts the
+results whose score or flag changed into a temporary table, one UPDATE writes them. Elsewhere
+(SQLite) the Python function scores each result. Either way the number of queries does not grow
+with the number of results, unchanged results are not rewritten, and overrides are kept
+(final_score is a generated column: the override if any, else the computed score).
 """
 
+from contextlib import contextmanager
 from decimal import Decimal
 
 from django.db import connection, transaction
@@ -14,125 +17,53 @@ from django.utils import timezone
 
 from budgets.audit import audit_record
 
-from .models import Evaluation, IndicatorResult, RuleProfile
-from .scoring import Assessment, UnitMismatch, budget_score, grade_for, score_indicator, total_score
+from .assessment import assess_result
+from .models import Evaluation, Indicator, IndicatorResult, RuleProfile
+from .scoring import Rules, budget_score, grade_for, total_score
+from .scoring.sql import ProfileRules, scoring_sql
 
-RESULT_FIELDS = ("computed_score", "flag", "explanation", "final_score")
+RESULT_INPUTS = (
+    "weight",
+    "not_applicable",
+    "actual_text",
+    "actual_comparator",
+    "actual_number",
+    "actual_unit",
+    "assessment_level",
+    "assessment_points",
+)
+INDICATOR_INPUTS = {
+    "target_comparator": "comparator",
+    "target_number": "target_number",
+    "target_unit": "unit",
+    "target_nature": "nature",
+}
 
 
 def _no_progress(done: int, total: int) -> None:
     return None
 
 
-class _Scorer:
-    def __init__(self):
-        self.rules: dict[int, object] = {}
-        self.memo: dict[tuple, tuple] = {}
-        self.hits = 0
-
-    def rules_for(self, profile_id: int):
-        if profile_id not in self.rules:
-            self.rules[profile_id] = RuleProfile.objects.get(pk=profile_id).as_rules()
-        return self.rules[profile_id]
-
-    def score(self, profile_id, target, actual, weight, level, points, not_applicable):
-        key = (profile_id, target, actual, weight, level, points, not_applicable)
-        cached = self.memo.get(key)
-        if cached is not None:
-            self.hits += 1
-            return cached
-        if not_applicable:
-            value = (None, "", "不适用，不计分")
-        elif not actual and not level:
-            value = (None, "", "")
-        else:
-            grade = Assessment(level, points) if level else None
-            try:
-                scored = score_indicator(target, actual, weight, self.rules_for(profile_id), grade)
-                value = (scored.score, str(scored.flag), scored.explanation)
-            except (UnitMismatch, ValueError) as exc:
-                value = (None, "error", str(exc))
-        self.memo[key] = value
-        return value
-
-
-def _copy_update(table: str, columns: list[tuple[str, str]], rows) -> None:
-    """One COPY into a temporary table and one UPDATE … FROM it (PostgreSQL). Identifiers come from
-    model metadata and the fixed column list above, never from input."""
-    quote = connection.ops.quote_name
-    temp = quote(f"rescore_{table}")
-    target = quote(table)
-    with connection.cursor() as cursor:
-        definition = ", ".join(f"{quote(name)} {kind}" for name, kind in [("id", "bigint"), *columns])
-        cursor.execute(f"CREATE TEMPORARY TABLE {temp} ({definition}) ON COMMIT DROP")
-        names = ", ".join(quote(name) for name in ["id", *(name for name, _ in columns)])
-        with cursor.cursor.copy(f"COPY {temp} ({names}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-        assignments = ", ".join(f"{quote(name)} = {temp}.{quote(name)}" for name, _ in columns)
-        cursor.execute(f"UPDATE {target} SET {assignments} FROM {temp} WHERE {target}.id = {temp}.id")  # noqa: S608
-        cursor.execute(f"DROP TABLE {temp}")
-
-
 @transaction.atomic
 def evaluations_rescore_year(*, year: int, actor=None, progress=_no_progress) -> dict:
-    results = (
-        IndicatorResult.objects.filter(evaluation__period__year=year)
-        .values_list(
-            "id",
-            "evaluation__profile_id",
-            "indicator__target_text",
-            "actual_text",
-            "weight",
-            "assessment_level",
-            "assessment_points",
-            "not_applicable",
-            "override_score",
-            "computed_score",
-            "flag",
-            "explanation",
-            "final_score",
-        )
-        .order_by()
-    )
+    results = IndicatorResult.objects.filter(evaluation__period__year=year)
     total = results.count()
-    scorer = _Scorer()
-    updates = []
-    for done, (pk, profile_id, target, actual, weight, level, points, na, override, *stored) in enumerate(
-        results.iterator(chunk_size=20000), start=1
-    ):
-        score, flag, explanation = scorer.score(profile_id, target, actual, weight, level, points, na)
-        row = (score, flag, explanation, override if override is not None else score)
-        if row != tuple(stored):  # unchanged results are not rewritten
-            updates.append((pk, *row))
-        if done % 100000 == 0:
-            progress(done, total)
-    progress(total, total)
-    if updates and connection.vendor == "postgresql":
-        _copy_update(
-            IndicatorResult._meta.db_table,
-            [
-                ("computed_score", "numeric(6,2)"),
-                ("flag", "varchar(20)"),
-                ("explanation", "text"),
-                ("final_score", "numeric(6,2)"),
-            ],
-            updates,
+    progress(0, total)
+    profiles = {
+        profile.pk: profile.as_rules()
+        for profile in RuleProfile.objects.filter(
+            pk__in=Evaluation.objects.filter(period__year=year).values("profile_id")
         )
-    elif updates:
-        objects = [
-            IndicatorResult(id=pk, computed_score=s, flag=f, explanation=e, final_score=fs)
-            for pk, s, f, e, fs in updates
-        ]
-        IndicatorResult.objects.bulk_update(objects, list(RESULT_FIELDS), batch_size=2000)
-    evaluations = _totals(year, scorer)
-    counts = {
-        "year": year,
-        "results": total,
-        "changed": len(updates),
-        "evaluations": evaluations,
-        "memo_hits": scorer.hits,
     }
+    if not total:
+        changed = 0
+    elif connection.vendor == "postgresql":
+        changed = _rescore_in_database(year, profiles)
+    else:
+        changed = _rescore_in_python(results, profiles)
+    progress(total, total)
+    evaluations = _totals(year, profiles)
+    counts = {"year": year, "results": total, "changed": changed, "evaluations": evaluations}
     audit_record(
         actor=actor,
         action="evaluations.rescore_year",
@@ -142,7 +73,72 @@ def evaluations_rescore_year(*, year: int, actor=None, progress=_no_progress) ->
     return counts
 
 
-def _totals(year: int, scorer: _Scorer) -> int:
+def _rescore_in_python(results, profiles: dict[int, Rules]) -> int:
+    changed = []
+    for result in results.select_related("indicator", "evaluation").order_by().iterator(chunk_size=2000):
+        assessed = assess_result(result, profiles[result.evaluation.profile_id])
+        if (assessed.score, assessed.flag) != (result.computed_score, result.flag):
+            result.computed_score, result.flag = assessed.score, assessed.flag
+            changed.append(result)
+    IndicatorResult.objects.bulk_update(changed, ["computed_score", "flag"], batch_size=2000)
+    return len(changed)
+
+
+@contextmanager
+def _session_settings(**values: str):
+    """Settings for this transaction only, put back afterwards. JIT compilation costs more than it
+    saves on these wide CASE expressions; enough work_mem keeps the indicator hash in memory."""
+    with connection.cursor() as cursor:
+        previous = {}
+        for name, value in values.items():
+            cursor.execute("SELECT current_setting(%s), set_config(%s, %s, true)", [name, name, value])
+            previous[name] = cursor.fetchone()[0]
+        try:
+            yield cursor
+        finally:
+            for name, value in previous.items():
+                cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
+
+
+def _rescore_in_database(year: int, profiles: dict[int, Rules]) -> int:
+    quote = connection.ops.quote_name
+
+    def table(model) -> str:
+        return quote(model._meta.db_table)
+
+    def column(model, name: str) -> str:
+        return quote(model._meta.get_field(name).column)
+
+    rules = ProfileRules.of(profiles)
+    inputs = {name: f"r.{column(IndicatorResult, name)}" for name in RESULT_INPUTS}
+    inputs.update({name: f"i.{column(Indicator, field)}" for name, field in INDICATOR_INPUTS.items()})
+    score, flag = scoring_sql(inputs, "pr", rules.band_keys)
+    result_id, computed, stored_flag = (column(IndicatorResult, n) for n in ("id", "computed_score", "flag"))
+    evaluation, period = Evaluation._meta, Evaluation._meta.get_field("period").related_model
+    # Identifiers come from model metadata, values are parameters.
+    select = f"""
+        WITH {rules.sql}
+        SELECT r.{result_id} AS id, {score} AS score, {flag} AS flag
+        FROM {table(IndicatorResult)} r
+        JOIN {quote(evaluation.db_table)} e ON e.{column(Evaluation, "id")} = r.{column(IndicatorResult, "evaluation")}
+        JOIN {table(period)} pe ON pe.{column(period, "id")} = e.{column(Evaluation, "period")}
+        JOIN profile_rules pr ON pr.profile_id = e.{column(Evaluation, "profile")}
+        JOIN {table(Indicator)} i ON i.{column(Indicator, "id")} = r.{column(IndicatorResult, "indicator")}
+        WHERE pe.{column(period, "year")} = %s AND (r.{computed}, r.{stored_flag}) IS DISTINCT FROM ({score}, {flag})
+    """  # noqa: S608
+    with _session_settings(jit="off", work_mem="256MB") as cursor:
+        cursor.execute(f"CREATE TEMPORARY TABLE targets_rescored ON COMMIT DROP AS {select}", [*rules.params, year])
+        cursor.execute("ANALYZE targets_rescored")  # temporary tables have no statistics until asked
+        cursor.execute(
+            f"UPDATE {table(IndicatorResult)} r SET {computed} = s.score, {stored_flag} = s.flag "  # noqa: S608
+            f"FROM targets_rescored s WHERE r.{result_id} = s.id"
+        )
+        changed = cursor.rowcount
+        cursor.execute("DROP TABLE targets_rescored")
+    return changed
+
+
+def _totals(year: int, profiles: dict[int, Rules]) -> int:
     sums = (
         Evaluation.objects.filter(period__year=year)
         .annotate(
@@ -158,7 +154,7 @@ def _totals(year: int, scorer: _Scorer) -> int:
     now = timezone.now()
     rows = []
     for pk, profile_id, budget, executed, row_sum, excluded, unscored, count in sums:
-        rules = scorer.rules_for(profile_id)
+        rules = profiles[profile_id]
         budget_result = budget_score(budget=budget, executed=executed or Decimal(0), profile=rules)
         total = grade = None
         if count and not unscored:
@@ -189,3 +185,21 @@ def _totals(year: int, scorer: _Scorer) -> int:
             objects, ["budget_rate", "budget_score", "total", "grade", "scored_at"], batch_size=2000
         )
     return len(rows)
+
+
+def _copy_update(table: str, columns: list[tuple[str, str]], rows) -> None:
+    """One COPY into a temporary table and one UPDATE … FROM it (PostgreSQL). Identifiers come from
+    model metadata and the fixed column lists above, never from input."""
+    quote = connection.ops.quote_name
+    temp = quote(f"rescore_{table}")
+    target = quote(table)
+    with connection.cursor() as cursor:
+        definition = ", ".join(f"{quote(name)} {kind}" for name, kind in [("id", "bigint"), *columns])
+        cursor.execute(f"CREATE TEMPORARY TABLE {temp} ({definition}) ON COMMIT DROP")
+        names = ", ".join(quote(name) for name in ["id", *(name for name, _ in columns)])
+        with cursor.cursor.copy(f"COPY {temp} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        assignments = ", ".join(f"{quote(name)} = {temp}.{quote(name)}" for name, _ in columns)
+        cursor.execute(f"UPDATE {target} SET {assignments} FROM {temp} WHERE {target}.id = {temp}.id")  # noqa: S608
+        cursor.execute(f"DROP TABLE {temp}")

@@ -17,7 +17,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .rules import DEFAULT_RULES, Rules
-from .units import convert
+from .units import scale_factors
 from .values import Comparator, Target, parse_target
 
 CENT = Decimal("0.01")
@@ -30,6 +30,7 @@ class Flag(models.TextChoices):
     OVER_ACHIEVED = "over_achieved", _("大幅超额完成")
     NEEDS_JUDGEMENT = "needs_judgement", _("待评价人评定")
     JUDGED = "judged", _("评价人评定")
+    ERROR = "error", _("无法计分")
 
 
 @dataclass(frozen=True)
@@ -86,20 +87,31 @@ def _judged(target_text: str, actual_text: str, weight: Decimal, rules: Rules, g
     return IndicatorScore(round_score(points), Flag.JUDGED, f"评价人评定为“{band.label}”，得 {round_score(points)} 分")
 
 
+def _as_target(value: Target | str | None) -> Target:
+    return value if isinstance(value, Target) else parse_target(value)
+
+
 def score_indicator(
-    target_text: str, actual_text: str, weight, profile: Rules | None = None, grade: Assessment | str | None = None
+    target_text: Target | str,
+    actual_text: Target | str,
+    weight,
+    profile: Rules | None = None,
+    grade: Assessment | str | None = None,
 ) -> IndicatorScore:
+    """`target_text` and `actual_text` are the values as printed, or already parsed (an indicator's
+    stored target, a result's stored actual)."""
     rules = profile or DEFAULT_RULES
     weight = Decimal(weight)
     if weight < 0:
         raise ValueError("分值不能为负数")
-    target = parse_target(target_text)
-    actual = parse_target(actual_text)
+    target, actual = _as_target(target_text), _as_target(actual_text)
     quantitative = target.is_quantitative and target.comparator != Comparator.RANGE
     if not quantitative or not actual.is_quantitative or actual.comparator == Comparator.RANGE:
-        return _judged(target_text, actual_text, weight, rules, grade)
-    value = convert(actual.number, from_unit=actual.unit, to_unit=target.unit)
-    goal = target.number
+        return _judged(target.text, actual.text, weight, rules, grade)
+    # Both sides scaled to a common base (exact products, no division) so that every score is one
+    # division rounded once: the SQL scorer (targets.scoring.sql) computes the very same expression.
+    value_factor, goal_factor = scale_factors(from_unit=actual.unit, to_unit=target.unit)
+    value, goal = actual.number * value_factor, target.number * goal_factor
     shown_actual = f"{_fmt(actual.number)}{actual.unit}"
     if target.is_negative:
         met = value < goal if target.comparator == Comparator.LT else value <= goal
@@ -110,7 +122,7 @@ def score_indicator(
                 f"实际 {shown_actual} 达到目标 {_shown(target)}，得满分 {round_score(weight)} 分",
             )
         if rules.reverse_formula == "linear":
-            raw = weight * max(Decimal(0), 1 - (value - goal) / goal) if goal else Decimal(0)
+            raw = weight * max(Decimal(0), 2 * goal - value) / goal if goal else Decimal(0)
             how = "按线性扣分"
         else:
             raw = weight * goal / value if value else Decimal(0)

@@ -57,3 +57,11 @@ def test_task_round_trip_through_a_real_worker(worker_queue):
     result = ping.apply_async(queue=worker_queue)
     assert result.get(timeout=60) == "pong"
     assert result.successful()
+
+
+@pytest.mark.services
+def test_the_broker_writes_nothing_into_the_checkout(worker_queue):
+    ping.apply_async(queue=worker_queue).get(timeout=60)
+    assert not (ROOT / "control").exists()
+    if settings.CELERY_BROKER_URL.startswith("filesystem://"):
+        assert (settings.CELERY_FILESYSTEM_DIR / "control" / f"{worker_queue}.exchange").exists()

@@ -1,11 +1,11 @@
-import datetime
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from budgets.execution import execution_record_set
-from budgets.models import AuditEntry, FundingPeriod
+from budgets.models import AuditEntry
+from targets.assessment import result_explanation
 from targets.evaluation import (
     evaluation_budget_set,
     evaluation_problems,
@@ -15,35 +15,13 @@ from targets.evaluation import (
     indicator_result_record,
     indicator_score_override,
 )
-from targets.models import Evaluation, ReportingPeriod, RuleProfile
+from targets.models import Evaluation, RuleProfile
 from targets.profiles import current_profile, rule_profile_revise
-from tests.factories import FundingFactory, IndicatorFactory, ReportingPeriodFactory, TargetSheetFactory
+from tests.factories import IndicatorFactory, TargetSheetFactory
+
+from .conftest import results
 
 D = Decimal
-
-
-@pytest.fixture
-def sheet(project):
-    FundingFactory(project=project, period=FundingPeriod.ANNUAL, total=D("200"))
-    sheet = TargetSheetFactory(project=project)
-    IndicatorFactory(sheet=sheet, name="巡检次数", value="≥98%")
-    IndicatorFactory(sheet=sheet, name="故障响应时间", level2="时效指标", value="≤2小时")
-    IndicatorFactory(sheet=sheet, name="社会影响", level1="效益指标", level2="社会效益指标", value="提高")
-    IndicatorFactory(sheet=sheet, name="用户满意度", level1="满意度指标", level2="服务对象满意度指标", value="≥90%")
-    return sheet
-
-
-@pytest.fixture
-def period(db):
-    return ReportingPeriodFactory(
-        kind=ReportingPeriod.Kind.SELF_EVALUATION,
-        cut_off_date=datetime.date(2021, 12, 31),
-        due_date=datetime.date(2022, 3, 31),
-    )
-
-
-def results(evaluation):
-    return {r.indicator.name: r for r in evaluation.results.select_related("indicator")}
 
 
 def test_default_weights_and_budget_from_execution(sheet, period, staff):
@@ -77,7 +55,7 @@ def test_scoring_totals_and_grade(sheet, period, staff):
     evaluation.refresh_from_db()
     rows = results(evaluation)
     assert rows["巡检次数"].final_score == D("24.23")
-    assert rows["巡检次数"].explanation == "实际 95% 未达目标 ≥98%，按比例得 24.23 分"
+    assert result_explanation(rows["巡检次数"]) == "实际 95% 未达目标 ≥98%，按比例得 24.23 分"
     assert evaluation.total == D("24.23") + D("25.00") + D("27.00") + D("10.00") + D("9.15")
     assert evaluation.grade == "优"
 
@@ -199,9 +177,9 @@ def test_score_year_recomputes_set_based_and_is_idempotent(sheet, period, staff,
     before = (
         evaluation.total,
         evaluation.grade,
-        sorted(IndicatorResult.objects.values_list("final_score", "explanation")),
+        sorted(IndicatorResult.objects.values_list("final_score", "computed_score", "flag")),
     )
-    IndicatorResult.objects.update(computed_score=None, final_score=None, explanation="")
+    IndicatorResult.objects.update(computed_score=None, flag="")
     Evaluation.objects.update(total=None, grade="")
     call_command("score_year", "--year", "2021")
     assert "完成：1 份自评，4 条指标" in capsys.readouterr().out
@@ -209,7 +187,7 @@ def test_score_year_recomputes_set_based_and_is_idempotent(sheet, period, staff,
     after = (
         evaluation.total,
         evaluation.grade,
-        sorted(IndicatorResult.objects.values_list("final_score", "explanation")),
+        sorted(IndicatorResult.objects.values_list("final_score", "computed_score", "flag")),
     )
     assert after == before
     assert score_year.apply(args=[2021]).get()["results"] == 4

@@ -1,0 +1,36 @@
+"""A project sheet with one indicator of each kind, and the year-end self-evaluation period."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from budgets.models import FundingPeriod
+from targets.models import ReportingPeriod
+from tests.factories import FundingFactory, IndicatorFactory, ReportingPeriodFactory, TargetSheetFactory
+
+D = Decimal
+
+
+@pytest.fixture
+def sheet(project):
+    FundingFactory(project=project, period=FundingPeriod.ANNUAL, total=D("200"))
+    sheet = TargetSheetFactory(project=project)
+    IndicatorFactory(sheet=sheet, name="巡检次数", value="≥98%")
+    IndicatorFactory(sheet=sheet, name="故障响应时间", level2="时效指标", value="≤2小时")
+    IndicatorFactory(sheet=sheet, name="社会影响", level1="效益指标", level2="社会效益指标", value="提高")
+    IndicatorFactory(sheet=sheet, name="用户满意度", level1="满意度指标", level2="服务对象满意度指标", value="≥90%")
+    return sheet
+
+
+@pytest.fixture
+def period(db):
+    return ReportingPeriodFactory(
+        kind=ReportingPeriod.Kind.SELF_EVALUATION,
+        cut_off_date=datetime.date(2021, 12, 31),
+        due_date=datetime.date(2022, 3, 31),
+    )
+
+
+def results(evaluation):
+    return {r.indicator.name: r for r in evaluation.results.select_related("indicator")}
