@@ -114,18 +114,24 @@ def _rescore_in_database(year: int, profiles: dict[int, Rules]) -> int:
     inputs.update({name: f"i.{column(Indicator, field)}" for name, field in INDICATOR_INPUTS.items()})
     score, flag = scoring_sql(inputs, "pr", rules.band_keys)
     result_id, computed, stored_flag = (column(IndicatorResult, n) for n in ("id", "computed_score", "flag"))
-    evaluation, period = Evaluation._meta, Evaluation._meta.get_field("period").related_model
-    # Identifiers come from model metadata, values are parameters.
+    period = Evaluation._meta.get_field("period").related_model
+    # Each score and flag is computed once (OFFSET 0 keeps the subquery from being inlined into the
+    # filter); the subquery runs in parallel workers.
     select = f"""
         WITH {rules.sql}
-        SELECT r.{result_id} AS id, {score} AS score, {flag} AS flag
-        FROM {table(IndicatorResult)} r
-        JOIN {quote(evaluation.db_table)} e ON e.{column(Evaluation, "id")} = r.{column(IndicatorResult, "evaluation")}
-        JOIN {table(period)} pe ON pe.{column(period, "id")} = e.{column(Evaluation, "period")}
-        JOIN profile_rules pr ON pr.profile_id = e.{column(Evaluation, "profile")}
-        JOIN {table(Indicator)} i ON i.{column(Indicator, "id")} = r.{column(IndicatorResult, "indicator")}
-        WHERE pe.{column(period, "year")} = %s AND (r.{computed}, r.{stored_flag}) IS DISTINCT FROM ({score}, {flag})
-    """  # noqa: S608
+        SELECT id, score, flag FROM (
+            SELECT r.{result_id} AS id, r.{computed} AS old_score, r.{stored_flag} AS old_flag,
+                {score} AS score, {flag} AS flag
+            FROM {table(IndicatorResult)} r
+            JOIN {table(Evaluation)} e ON e.{column(Evaluation, "id")} = r.{column(IndicatorResult, "evaluation")}
+            JOIN {table(period)} pe ON pe.{column(period, "id")} = e.{column(Evaluation, "period")}
+            JOIN profile_rules pr ON pr.profile_id = e.{column(Evaluation, "profile")}
+            JOIN {table(Indicator)} i ON i.{column(Indicator, "id")} = r.{column(IndicatorResult, "indicator")}
+            WHERE pe.{column(period, "year")} = %s
+            OFFSET 0
+        ) scored
+        WHERE (old_score, old_flag) IS DISTINCT FROM (score, flag)
+    """  # noqa: S608 - identifiers from model metadata, values as parameters
     with _session_settings(jit="off", work_mem="256MB") as cursor:
         cursor.execute(f"CREATE TEMPORARY TABLE targets_rescored ON COMMIT DROP AS {select}", [*rules.params, year])
         cursor.execute("ANALYZE targets_rescored")  # temporary tables have no statistics until asked

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from .indicator import Flag
 from .rules import Rules
-from .units import unit_base_sql, unit_factor_sql
+from .units import MAGNITUDE_PREFIXES, MAGNITUDES, UNIT_FAMILIES
 from .values import Comparator, Nature
 
 # What the expressions read, by name; the caller maps each to a column of its query.
@@ -34,8 +34,25 @@ INPUTS = (
 )
 
 
-def _q(value: str) -> str:
-    return "'" + value + "'"
+def _q(text: str) -> str:
+    """A string literal for a statement executed with parameters (so a literal % is written %%)."""
+    return "'" + text.replace("'", "''").replace("%", "%%") + "'"
+
+
+def unit_base_sql(column: str) -> str:
+    """`units.split_unit(unit)[0]` as SQL, built from the same tables."""
+    families = " ".join(f"WHEN {_q(unit)} THEN {_q('@' + family)}" for unit, (family, _) in UNIT_FAMILIES.items())
+    prefixes = " ".join(
+        f"WHEN left({column}, {len(p)}) = {_q(p)} THEN substr({column}, {len(p) + 1})" for p in MAGNITUDE_PREFIXES
+    )
+    return f"(CASE {column} {families} ELSE (CASE {prefixes} ELSE {column} END) END)"
+
+
+def unit_factor_sql(column: str) -> str:
+    """`units.split_unit(unit)[1]` as SQL."""
+    families = " ".join(f"WHEN {_q(unit)} THEN {factor}" for unit, (_, factor) in UNIT_FAMILIES.items())
+    prefixes = " ".join(f"WHEN left({column}, {len(p)}) = {_q(p)} THEN {MAGNITUDES[p]}" for p in MAGNITUDE_PREFIXES)
+    return f"(CASE {column} {families} ELSE (CASE {prefixes} ELSE 1 END) END)::numeric"
 
 
 @dataclass(frozen=True)
@@ -78,13 +95,14 @@ def scoring_sql(inputs: dict[str, str], rules_alias: str, band_keys) -> tuple[st
     v = f"({c['actual_number']} * (CASE WHEN {same_unit} THEN 1 ELSE {unit_factor_sql(c['actual_unit'])} END))"
     g = f"({c['target_number']} * (CASE WHEN {same_unit} THEN 1 ELSE {unit_factor_sql(c['target_unit'])} END))"
     w, pts, cmp, level = c["weight"], c["assessment_points"], c["target_comparator"], c["assessment_level"]
-    band = lambda part: (  # noqa: E731
-        "(CASE "
-        + " ".join(
+
+    def band(part: str) -> str:
+        """low, high or incl of the band the evaluator chose."""
+        choices = " ".join(
             f"WHEN {level} IN ({_q(key)}, {_q(label)}) THEN {p}.{part}{k}" for k, (key, label) in enumerate(band_keys)
         )
-        + " END)"
-    )
+        return f"(CASE {choices} END)"
+
     known_band = f"({level} IN ({', '.join(_q(x) for pair in band_keys for x in pair)}))"
     in_band = (
         f"({w} > 0 AND {pts} >= {band('low')} * {w} AND ({pts} < {band('high')} * {w} "

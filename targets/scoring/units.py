@@ -6,9 +6,9 @@ Values in different bases are not comparable: that is an error for a person to r
 
 from decimal import Decimal
 
-_MAGNITUDES = {"千": Decimal(10) ** 3, "万": Decimal(10) ** 4, "亿": Decimal(10) ** 8, "百万": Decimal(10) ** 6}
-_PREFIXES = ("百万", "亿", "万", "千")  # longest first
-_FAMILIES = {
+MAGNITUDES = {"千": Decimal(10) ** 3, "万": Decimal(10) ** 4, "亿": Decimal(10) ** 8, "百万": Decimal(10) ** 6}
+MAGNITUDE_PREFIXES = ("百万", "亿", "万", "千")  # longest first
+UNIT_FAMILIES = {
     "秒": ("duration", Decimal(1)),
     "分钟": ("duration", Decimal(60)),
     "分": ("points", Decimal(1)),
@@ -30,13 +30,13 @@ class UnitMismatch(ValueError):
         self.actual_unit, self.target_unit = actual_unit, target_unit
 
 
-def _split(unit: str) -> tuple[str, Decimal]:
-    if unit in _FAMILIES:
-        family, factor = _FAMILIES[unit]
+def split_unit(unit: str) -> tuple[str, Decimal]:
+    if unit in UNIT_FAMILIES:
+        family, factor = UNIT_FAMILIES[unit]
         return f"@{family}", factor
-    for prefix in _PREFIXES:
+    for prefix in MAGNITUDE_PREFIXES:
         if unit.startswith(prefix):
-            return unit[len(prefix) :], _MAGNITUDES[prefix]
+            return unit[len(prefix) :], MAGNITUDES[prefix]
     return unit, Decimal(1)
 
 
@@ -45,8 +45,8 @@ def scale_factors(*, from_unit: str, to_unit: str) -> tuple[Decimal, Decimal]:
     value × first with other × second. An empty unit on either side is taken as the other's."""
     if not from_unit or not to_unit or from_unit == to_unit:
         return Decimal(1), Decimal(1)
-    base_from, factor_from = _split(from_unit)
-    base_to, factor_to = _split(to_unit)
+    base_from, factor_from = split_unit(from_unit)
+    base_to, factor_to = split_unit(to_unit)
     if base_from != base_to:
         raise UnitMismatch(from_unit, to_unit)
     return factor_from, factor_to
@@ -56,24 +56,3 @@ def convert(value: Decimal, *, from_unit: str, to_unit: str) -> Decimal:
     """`value` in `from_unit` expressed in `to_unit`. An empty unit on either side is taken as is."""
     factor_from, factor_to = scale_factors(from_unit=from_unit, to_unit=to_unit)
     return value * factor_from / factor_to if factor_from != factor_to else value
-
-
-def _sql_literal(text: str) -> str:
-    # For statements executed with parameters: a literal % is written %%.
-    return "'" + text.replace("'", "''").replace("%", "%%") + "'"
-
-
-def unit_base_sql(column: str) -> str:
-    """The SQL expression of `_split(unit)[0]` for a unit column, built from the same tables."""
-    families = " ".join(f"WHEN {_sql_literal(u)} THEN {_sql_literal('@' + f)}" for u, (f, _) in _FAMILIES.items())
-    prefixes = " ".join(
-        f"WHEN left({column}, {len(p)}) = {_sql_literal(p)} THEN substr({column}, {len(p) + 1})" for p in _PREFIXES
-    )
-    return f"(CASE {column} {families} ELSE (CASE {prefixes} ELSE {column} END) END)"
-
-
-def unit_factor_sql(column: str) -> str:
-    """The SQL expression of `_split(unit)[1]` for a unit column."""
-    families = " ".join(f"WHEN {_sql_literal(u)} THEN {factor}" for u, (_, factor) in _FAMILIES.items())
-    prefixes = " ".join(f"WHEN left({column}, {len(p)}) = {_sql_literal(p)} THEN {_MAGNITUDES[p]}" for p in _PREFIXES)
-    return f"(CASE {column} {families} ELSE (CASE {prefixes} ELSE 1 END) END)::numeric"

@@ -12,7 +12,8 @@ from hypothesis.extra.django import TestCase
 from targets.assessment import assess_result
 from targets.models import Indicator, IndicatorResult
 from targets.scoring import Comparator, Nature, QualitativeBand, Rules
-from targets.scoring.sql import INPUTS, ProfileRules, scoring_sql
+from targets.scoring.sql import INPUTS, ProfileRules, scoring_sql, unit_base_sql, unit_factor_sql
+from targets.scoring.units import UNIT_FAMILIES, split_unit
 from tests.conftest import running_in_ci
 
 D = Decimal
@@ -215,3 +216,16 @@ def test_worked_examples_agree(reverse):
     assert sql_scores(WORKED, profile) == python
     assert python[4] == (D("0.04"), "not_met")
     assert python[7][1] == "error"
+
+
+@pytest.mark.django_db
+def test_unit_tables_are_the_same_in_sql():
+    postgresql_only()
+    units = [*UNIT_FAMILIES, "百万元", "亿次", "万人次", "千米", "万", "元", "个工作日", ""]
+    with connection.cursor() as cursor:
+        expressions = f"{unit_base_sql('u')}, {unit_factor_sql('u')}"
+        cursor.execute(
+            f"SELECT {expressions} FROM unnest(%s::text[]) WITH ORDINALITY AS t(u, n) ORDER BY n",  # noqa: S608
+            [units],
+        )
+        assert cursor.fetchall() == [split_unit(unit) for unit in units]
