@@ -20,24 +20,15 @@ from budgets.audit import audit_record
 from .assessment import assess_result
 from .models import Evaluation, Indicator, IndicatorResult, RuleProfile
 from .scoring import Rules, budget_score, grade_for, total_score
-from .scoring.sql import ProfileRules, scoring_sql
+from .scoring.sql import INPUTS, ProfileRules, scoring_sql
 
-RESULT_INPUTS = (
-    "weight",
-    "not_applicable",
-    "actual_text",
-    "actual_comparator",
-    "actual_number",
-    "actual_unit",
-    "assessment_level",
-    "assessment_points",
-)
-INDICATOR_INPUTS = {
+INDICATOR_INPUTS = {  # scoring input → Indicator field
     "target_comparator": "comparator",
     "target_number": "target_number",
     "target_unit": "unit",
     "target_nature": "nature",
 }
+RESULT_INPUTS = [name for name in INPUTS if name not in INDICATOR_INPUTS]  # IndicatorResult fields
 
 
 def _no_progress(done: int, total: int) -> None:

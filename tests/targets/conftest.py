@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 
 from budgets.models import FundingPeriod
+from targets.evaluation import evaluation_start, indicator_result_record, indicator_score_override
 from targets.models import ReportingPeriod
 from tests.factories import FundingFactory, IndicatorFactory, ReportingPeriodFactory, TargetSheetFactory
 
@@ -34,3 +35,20 @@ def period(db):
 
 def results(evaluation):
     return {r.indicator.name: r for r in evaluation.results.select_related("indicator")}
+
+
+@pytest.fixture
+def recorded_evaluation(sheet, period, staff, supervisor):
+    """Every indicator of `sheet` reported (a shortfall, a late response, a judged one) and one
+    score adjusted by the supervisor: 24.23 + 16.67 + 28 + 9."""
+    evaluation = evaluation_start(sheet=sheet, period=period, actor=staff)
+    rows = results(evaluation)
+    indicator_result_record(result=rows["巡检次数"], actual_text="95%", actor=staff)
+    indicator_result_record(result=rows["故障响应时间"], actual_text="3小时", actor=staff)
+    indicator_result_record(
+        result=rows["社会影响"], actual_text="提高", assessment_level="achieved", assessment_points=D(28), actor=staff
+    )
+    indicator_result_record(result=rows["用户满意度"], actual_text="95%", actor=staff)
+    indicator_score_override(result=rows["用户满意度"], score=D(9), reason="抽样偏少", actor=supervisor)
+    evaluation.refresh_from_db()
+    return evaluation

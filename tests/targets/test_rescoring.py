@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 
 from targets.assessment import result_explanation
 from targets.evaluation import evaluation_start, indicator_result_record, indicator_score_override
@@ -12,6 +13,7 @@ from targets.indicator_fields import indicator_fields
 from targets.models import Evaluation, IndicatorResult
 from targets.rescoring import evaluations_rescore_year
 from targets.scoring import Comparator, Flag
+from targets.tasks import score_year
 
 from .conftest import results
 
@@ -70,20 +72,36 @@ def test_a_changed_target_is_rescored_and_an_incomparable_one_flagged(evaluation
     assert evaluation.total is None  # a row that cannot be scored leaves the total open
 
 
-def test_rescoring_twice_rewrites_nothing_and_keeps_overrides(evaluation, staff, supervisor):
-    rows = results(evaluation)
-    indicator_result_record(result=rows["巡检次数"], actual_text="95%", actor=staff)
-    indicator_result_record(result=rows["故障响应时间"], actual_text="3小时", actor=staff)
-    indicator_result_record(
-        result=rows["社会影响"], actual_text="提高", assessment_level="achieved", assessment_points=D(28), actor=staff
+def test_score_year_command_and_task_recompute_everything(recorded_evaluation, capsys):
+    evaluation = recorded_evaluation
+    before = (
+        evaluation.total,
+        evaluation.grade,
+        sorted(IndicatorResult.objects.values_list("final_score", "computed_score", "flag")),
     )
-    indicator_result_record(result=rows["用户满意度"], actual_text="95%", actor=staff)
-    indicator_score_override(result=rows["用户满意度"], score=D(9), reason="抽样偏少", actor=supervisor)
+    IndicatorResult.objects.update(computed_score=None, flag="")
+    Evaluation.objects.update(total=None, grade="")
+    call_command("score_year", "--year", "2021")
+    assert "完成：1 份自评，4 条指标" in capsys.readouterr().out
+    evaluation.refresh_from_db()
+    after = (
+        evaluation.total,
+        evaluation.grade,
+        sorted(IndicatorResult.objects.values_list("final_score", "computed_score", "flag")),
+    )
+    assert after == before
+    assert score_year.apply(args=[2021]).get()["results"] == 4
+    evaluation.refresh_from_db()
+    assert (evaluation.total, evaluation.grade) == before[:2]
+
+
+def test_rescoring_twice_rewrites_nothing_and_keeps_overrides(recorded_evaluation):
     stored = sorted(IndicatorResult.objects.values_list("id", "computed_score", "flag", "final_score"))
-    IndicatorResult.objects.filter(pk=rows["巡检次数"].pk).update(computed_score=None, flag="")
+    first = IndicatorResult.objects.get(indicator__name="巡检次数")
+    IndicatorResult.objects.filter(pk=first.pk).update(computed_score=None, flag="")
 
     assert evaluations_rescore_year(year=2021)["changed"] == 1
     assert evaluations_rescore_year(year=2021)["changed"] == 0
     assert sorted(IndicatorResult.objects.values_list("id", "computed_score", "flag", "final_score")) == stored
     # 24.23 + 16.67 + 28 + 9 (the override), and 0 for budget execution: nothing spent yet
-    assert Evaluation.objects.get(pk=evaluation.pk).total == D("77.90")
+    assert Evaluation.objects.get(pk=recorded_evaluation.pk).total == D("77.90")
