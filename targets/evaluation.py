@@ -201,7 +201,10 @@ def evaluation_problems(evaluation: Evaluation) -> list[str]:
         name = result.indicator.name
         if result.not_applicable:
             continue
-        if result.final_score is None:
+        if result.flag == Flag.ERROR:
+            reason = assess_result(result, rules).explanation
+            problems.append(_("指标“%(n)s”无法计分：%(r)s") % {"n": name, "r": reason})
+        elif result.final_score is None:
             problems.append(_("指标“%(n)s”尚未填报实际完成值或评定分值") % {"n": name})
         elif result.flag in {Flag.NOT_MET, Flag.OVER_ACHIEVED} and not (result.deviation_reason and result.improvement):
             problems.append(_("指标“%(n)s”需填写偏差原因分析及改进措施") % {"n": name})

@@ -1,7 +1,11 @@
+from decimal import Decimal as D
+
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from targets.models import TargetSheet
+from targets.models import IndicatorResult, TargetSheet
 from tests.factories import IndicatorFactory, ReportingPeriodFactory, TargetSheetFactory
 
 
@@ -93,3 +97,34 @@ def test_editing_a_rule_profile_in_the_admin_makes_a_new_version(client, superus
 def test_scoring_admin_pages_render(client, superuser, model):
     client.force_login(superuser)
     assert client.get(reverse(f"admin:targets_{model}_changelist")).status_code == 200
+
+
+def test_evaluation_page_explains_every_row_with_a_fixed_number_of_queries(client, supervisor, recorded_evaluation):
+    client.force_login(supervisor)
+    url = reverse("admin:targets_evaluation_change", args=[recorded_evaluation.pk])
+    with CaptureQueriesContext(connection) as four_rows:
+        page = client.get(url).content.decode()
+    assert "实际 95% 未达目标 ≥98%，按比例得 24.23 分" in page
+    assert "实际 3小时 未达目标 ≤2小时，按比例得 16.67 分" in page
+    assert "审核调整为 9.00 分：抽样偏少" in page
+    for order in range(100, 106):
+        indicator = IndicatorFactory(sheet=recorded_evaluation.sheet, order=order, value="≥10个")
+        IndicatorResult.objects.create(
+            evaluation=recorded_evaluation,
+            indicator=indicator,
+            weight=1,
+            actual_text="5个",
+            actual_comparator="EQ",
+            actual_number=5,
+            actual_unit="个",
+            computed_score=D("0.50"),
+        )
+    with CaptureQueriesContext(connection) as ten_rows:
+        assert "实际 5个 未达目标 ≥10个，按比例得 0.50 分" in client.get(url).content.decode()
+    assert len(ten_rows.captured_queries) == len(four_rows.captured_queries)
+
+
+def test_outsider_cannot_open_an_evaluation(client, outsider, recorded_evaluation):
+    client.force_login(outsider)
+    response = client.get(reverse("admin:targets_evaluation_change", args=[recorded_evaluation.pk]))
+    assert response.status_code == 403

@@ -8,7 +8,12 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
 from targets.assessment import result_explanation
-from targets.evaluation import evaluation_start, indicator_result_record, indicator_score_override
+from targets.evaluation import (
+    evaluation_problems,
+    evaluation_start,
+    indicator_result_record,
+    indicator_score_override,
+)
 from targets.indicator_fields import indicator_fields
 from targets.models import Evaluation, IndicatorResult
 from targets.rescoring import evaluations_rescore_year
@@ -70,6 +75,9 @@ def test_a_changed_target_is_rescored_and_an_incomparable_one_flagged(evaluation
     assert result_explanation(mismatch) == "实际值单位“小时”与目标单位“人”不一致，无法比较"
     evaluation.refresh_from_db()
     assert evaluation.total is None  # a row that cannot be scored leaves the total open
+    assert "指标“故障响应时间”无法计分：实际值单位“小时”与目标单位“人”不一致，无法比较" in evaluation_problems(
+        evaluation
+    )
 
 
 def test_score_year_command_and_task_recompute_everything(recorded_evaluation, capsys):
