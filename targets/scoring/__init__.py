@@ -6,7 +6,7 @@ from targets.scoring import parse_target, score_indicator, grade_for
 from .indicator import Assessment, Flag, IndicatorScore, round_score, score_indicator
 from .rules import DEFAULT_RULES, QualitativeBand, Rules
 from .totals import BudgetScore, budget_score, grade_for, spread_weights, total_score
-from .units import UnitMismatch, convert
+from .units import UnitMismatch, scale_factors
 from .values import Comparator, Nature, Target, parse_target
 
 __all__ = [
@@ -22,10 +22,10 @@ __all__ = [
     "Target",
     "UnitMismatch",
     "budget_score",
-    "convert",
     "grade_for",
     "parse_target",
     "round_score",
+    "scale_factors",
     "score_indicator",
     "spread_weights",
     "total_score",

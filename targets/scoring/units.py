@@ -1,4 +1,4 @@
-"""Converting an actual value into the target's unit: 万元 ↔ 元, 亿次 ↔ 万次, 小时 ↔ 分钟 …
+"""Comparing an actual value with its target across units: 万元 ↔ 元, 亿次 ↔ 万次, 小时 ↔ 分钟 …
 
 Units are a magnitude (千/万/亿) over a base (元, 次, 人 …) or a member of a fixed family (time).
 Values in different bases are not comparable: that is an error for a person to resolve, never a guess.
@@ -50,9 +50,3 @@ def scale_factors(*, from_unit: str, to_unit: str) -> tuple[Decimal, Decimal]:
     if base_from != base_to:
         raise UnitMismatch(from_unit, to_unit)
     return factor_from, factor_to
-
-
-def convert(value: Decimal, *, from_unit: str, to_unit: str) -> Decimal:
-    """`value` in `from_unit` expressed in `to_unit`. An empty unit on either side is taken as is."""
-    factor_from, factor_to = scale_factors(from_unit=from_unit, to_unit=to_unit)
-    return value * factor_from / factor_to if factor_from != factor_to else value

@@ -11,7 +11,7 @@ from hypothesis.extra.django import TestCase
 
 from targets.assessment import assess_result
 from targets.models import Indicator, IndicatorResult
-from targets.scoring import Comparator, Nature, QualitativeBand, Rules
+from targets.scoring import Comparator, Nature, QualitativeBand, Rules, parse_target
 from targets.scoring.sql import INPUTS, ProfileRules, scoring_sql, unit_base_sql, unit_factor_sql
 from targets.scoring.units import UNIT_FAMILIES, split_unit
 from tests.conftest import running_in_ci
@@ -172,8 +172,6 @@ class TestSqlScoringMatchesPython(TestCase):
 
 
 def _result(target, actual, weight, **extra) -> IndicatorResult:
-    from targets.scoring import parse_target
-
     t, a = parse_target(target), parse_target(actual)
     indicator = Indicator(
         target_text=target, comparator=t.comparator, target_number=t.number, unit=t.unit, nature=t.nature
