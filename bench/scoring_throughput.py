@@ -12,10 +12,10 @@ from django.test.utils import CaptureQueriesContext
 from budgets.bulk import copy_insert
 from budgets.models import Department, Project
 from budgets.services import department_create
+from targets.assessment.rescoring import evaluations_rescore_year
 from targets.indicator_fields import indicator_fields
 from targets.models import Evaluation, Indicator, IndicatorResult, ReportingPeriod, TargetSheet
 from targets.profiles import current_profile
-from targets.rescoring import evaluations_rescore_year
 from targets.scoring import parse_target
 
 PER_SHEET = 100

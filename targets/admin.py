@@ -8,9 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from budgets.admin import DepartmentScopedAdmin
 
-from . import evaluation as evaluation_services
-from . import services
-from .assessment import result_explanation
+from .assessment import services as evaluation_services
+from .assessment.explanation import result_explanation
 from .forms import DisclosureUploadForm
 from .importing import jobs
 from .models import (
@@ -25,6 +24,7 @@ from .models import (
     TargetSheet,
 )
 from .profiles import EDITABLE, rule_profile_create, rule_profile_revise
+from .sheets import services
 
 
 class IndicatorInline(admin.TabularInline):

@@ -1,7 +1,7 @@
 from celery import shared_task
 
+from .assessment.rescoring import evaluations_rescore_year
 from .importing.jobs import disclosure_upload_preview_run, disclosure_upload_run
-from .rescoring import evaluations_rescore_year
 
 
 @shared_task(name="targets.preview_disclosure_upload")

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from budgets.models import FundingPeriod
-from targets.evaluation import evaluation_start, indicator_result_record, indicator_score_override
+from targets.assessment.services import evaluation_start, indicator_result_record, indicator_score_override
 from targets.models import ReportingPeriod
 from tests.factories import FundingFactory, IndicatorFactory, ReportingPeriodFactory, TargetSheetFactory
 

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from targets.rescoring import evaluations_rescore_year
+from targets.assessment.rescoring import evaluations_rescore_year
 
 
 class Command(BaseCommand):

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
-from targets.assessment import assess_result
+from targets.assessment.explanation import assess_result
 from targets.models import Indicator, IndicatorResult
 from targets.scoring import Comparator, Nature, QualitativeBand, Rules, parse_target
 from targets.scoring.sql import INPUTS, ProfileRules, scoring_sql, unit_base_sql, unit_factor_sql

@@ -12,11 +12,11 @@ from budgets.audit import audit_record
 from budgets.execution import execution_rate
 from budgets.selectors import user_can_see_department, user_supervises_department
 
-from .assessment import assess_result
-from .levels import level1_for
-from .models import Evaluation, IndicatorResult, ReportingPeriod, RuleProfile, TargetSheet
-from .profiles import current_profile
-from .scoring import Flag, budget_score, grade_for, parse_target, spread_weights, total_score
+from ..levels import level1_for
+from ..models import Evaluation, IndicatorResult, ReportingPeriod, RuleProfile, TargetSheet
+from ..profiles import current_profile
+from ..scoring import Flag, budget_score, grade_for, parse_target, spread_weights, total_score
+from .explanation import assess_result
 
 ACTUAL_DECIMALS = 6  # IndicatorResult.actual_number keeps six places
 

@@ -7,7 +7,7 @@ from django.db import IntegrityError
 from budgets.models import AuditEntry
 from targets.indicator_fields import indicator_fields
 from targets.models import Indicator, ReportingPeriod, TargetSheet
-from targets.services import (
+from targets.sheets.services import (
     reporting_period_create,
     target_sheet_approve,
     target_sheet_create,

@@ -7,8 +7,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
-from targets.assessment import result_explanation
-from targets.evaluation import (
+from targets.assessment.explanation import result_explanation
+from targets.assessment.rescoring import evaluations_rescore_year
+from targets.assessment.services import (
     evaluation_problems,
     evaluation_start,
     indicator_result_record,
@@ -16,11 +17,9 @@ from targets.evaluation import (
 )
 from targets.indicator_fields import indicator_fields
 from targets.models import Evaluation, IndicatorResult
-from targets.rescoring import evaluations_rescore_year
 from targets.scoring import Comparator, Flag
 from targets.tasks import score_year
-
-from .conftest import results
+from tests.targets.conftest import results
 
 D = Decimal
 

@@ -2,7 +2,7 @@ from django.db.models import QuerySet
 
 from budgets.selectors import department_scope
 
-from .models import Indicator, TargetSheet
+from ..models import Indicator, TargetSheet
 
 
 def target_sheets_for(user) -> QuerySet[TargetSheet]:

@@ -17,10 +17,10 @@ from django.utils import timezone
 
 from budgets.audit import audit_record
 
-from .assessment import assess_result
-from .models import Evaluation, Indicator, IndicatorResult, RuleProfile
-from .scoring import Rules, budget_score, grade_for, total_score
-from .scoring.sql import INPUTS, ProfileRules, scoring_sql
+from ..models import Evaluation, Indicator, IndicatorResult, RuleProfile
+from ..scoring import Rules, budget_score, grade_for, total_score
+from ..scoring.sql import INPUTS, ProfileRules, scoring_sql
+from .explanation import assess_result
 
 INDICATOR_INPUTS = {  # scoring input → Indicator field
     "target_comparator": "comparator",

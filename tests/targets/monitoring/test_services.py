@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from budgets.execution import execution_record_set
 from budgets.models import FundingPeriod
 from targets.models import ReportingPeriod
-from targets.monitoring import monitoring_entry_record, monitoring_report_explain, monitoring_start
+from targets.monitoring.services import monitoring_entry_record, monitoring_report_explain, monitoring_start
 from tests.factories import FundingFactory, IndicatorFactory, ReportingPeriodFactory, TargetSheetFactory
 
 D = Decimal

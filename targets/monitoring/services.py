@@ -8,9 +8,9 @@ from budgets.audit import audit_record
 from budgets.execution import execution_rate
 from budgets.selectors import user_can_see_department
 
-from .models import MonitoringEntry, MonitoringReport, ReportingPeriod, RuleProfile, TargetSheet
-from .profiles import current_profile
-from .scoring.monitoring import Likelihood, budget_warning, missing_for_deviation, time_progress
+from ..models import MonitoringEntry, MonitoringReport, ReportingPeriod, RuleProfile, TargetSheet
+from ..profiles import current_profile
+from ..scoring.monitoring import Likelihood, budget_warning, missing_for_deviation, time_progress
 
 
 @transaction.atomic

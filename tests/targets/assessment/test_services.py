@@ -5,8 +5,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from budgets.execution import execution_record_set
 from budgets.models import AuditEntry
-from targets.assessment import result_explanation
-from targets.evaluation import (
+from targets.assessment.explanation import result_explanation
+from targets.assessment.services import (
     evaluation_budget_set,
     evaluation_problems,
     evaluation_review,
@@ -18,8 +18,7 @@ from targets.evaluation import (
 from targets.models import Evaluation, RuleProfile
 from targets.profiles import current_profile, rule_profile_revise
 from tests.factories import IndicatorFactory, TargetSheetFactory
-
-from .conftest import results
+from tests.targets.conftest import results
 
 D = Decimal
 

@@ -7,8 +7,8 @@ they are produced when a row is shown and always match its score.
 
 from django.utils.translation import gettext as _
 
-from .models import IndicatorResult
-from .scoring import Assessment, Flag, IndicatorScore, Rules, round_score, score_indicator
+from ..models import IndicatorResult
+from ..scoring import Assessment, Flag, IndicatorScore, Rules, round_score, score_indicator
 
 
 def assess_result(result: IndicatorResult, rules: Rules) -> IndicatorScore:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from budgets.audit import audit_record
 from budgets.selectors import user_can_see_department, user_supervises_department
 
-from .models import Indicator, ReportingPeriod, TargetSheet
+from ..models import Indicator, ReportingPeriod, TargetSheet
 
 Status = TargetSheet.Status
 
