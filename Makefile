@@ -11,6 +11,13 @@ PORT ?= 8000
 
 .PHONY: install migrate demo run worker beat web test lint bench clean
 
+# Local targets run with DEBUG on (a development secret key is allowed then); tests and the bench
+# run as production does, with a key that exists for them only. Production sets DJANGO_SECRET_KEY.
+migrate demo run: export DJANGO_DEBUG ?= 1
+test bench: export DJANGO_SECRET_KEY ?= tests-only-secret-key-never-used-in-production-0123456789
+test bench: export DJANGO_SECURE_COOKIES ?= 0
+test bench: export DJANGO_SSL_REDIRECT ?= 0
+
 $(INSTALLED): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
@@ -28,7 +35,6 @@ demo: migrate
 	$(BIN)/python manage.py import_disclosure fixtures/disclosures/*.txt
 
 # Web, Celery worker and Celery beat together; Ctrl-C stops all three.
-run: export DJANGO_DEBUG ?= 1
 run: demo
 	@echo "Serving http://$(HOST):$(PORT)/admin/ (worker and beat alongside; Ctrl-C stops all)"
 	$(BIN)/python -m config.devrun $(HOST) $(PORT)

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from .money import MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS
 from .tables.kinds import TableKind
@@ -157,6 +158,7 @@ class Project(models.Model):
         related_name="projects",
     )
     source_location = models.CharField(_("来源位置"), max_length=200, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("预算项目")
@@ -212,6 +214,7 @@ class Funding(models.Model):
     carryover = money_field(_("上年结转"))
     other = money_field(_("其他资金"))
     source_location = models.CharField(_("来源位置"), max_length=200, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("项目资金")

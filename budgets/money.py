@@ -50,3 +50,40 @@ def parse_amount(text: str) -> Decimal | None:
     if not value.is_finite():
         raise ValueError(f"不是金额：{text!r}")
     return value
+
+
+def plain_number(value) -> str:
+    """A number as people write it: 12.000000 → "12", 12.5000 → "12.5", 0.9150 → "0.915"; never an
+    exponent. Text that is not a number is returned as it is; None is ""."""
+    if value is None or value == "":
+        return ""
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return str(value)
+    if not number.is_finite():
+        return str(value)
+    if number == number.to_integral_value():
+        return f"{number.quantize(Decimal(1)):f}"
+    return f"{number.normalize():f}"
+
+
+def money_from_input(value, label: str) -> Decimal | None:
+    """An amount typed by a person (万元; "1,234.5" allowed), rounded half-up to four places; blank is
+    None. Anything else is refused with a Chinese message naming the field."""
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    if value in (None, ""):
+        return None
+    if isinstance(value, float):
+        raise TypeError("money must not be a float")
+    try:
+        amount = Decimal(str(value).replace(",", "").replace("，", "").strip())
+    except InvalidOperation:
+        raise ValidationError(_("%(l)s“%(v)s”不是数字。") % {"l": label, "v": value}) from None
+    if not amount.is_finite() or amount < 0:
+        raise ValidationError(_("%(l)s必须是不小于 0 的数字。") % {"l": label})
+    if amount >= Decimal(10) ** (MONEY_MAX_DIGITS - MONEY_DECIMAL_PLACES):
+        raise ValidationError(_("%(l)s超出可记录的范围。") % {"l": label})
+    return quantize_wan(amount)

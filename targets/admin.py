@@ -23,7 +23,9 @@ from .models import (
     RuleProfile,
     TargetSheet,
 )
+from .periods import services as period_services
 from .profiles import EDITABLE, rule_profile_create, rule_profile_revise
+from .review import services as review_services
 from .sheets import services
 
 
@@ -170,7 +172,7 @@ class ReportingPeriodAdmin(admin.ModelAdmin):
         return request.user.is_superuser and obj is None
 
     def save_model(self, request, obj, form, change):
-        created = services.reporting_period_create(actor=request.user, **form.cleaned_data)
+        created = period_services.reporting_period_create(actor=request.user, **form.cleaned_data)
         obj.pk = created.pk
 
 
@@ -377,7 +379,7 @@ class EvaluationAdmin(DepartmentScopedAdmin):
     def approve_evaluations(self, request, queryset):
         for evaluation in queryset:
             try:
-                evaluation_services.evaluation_review(evaluation=evaluation, approve=True, actor=request.user)
+                review_services.submission_approve(record=evaluation, actor=request.user)
             except (ValidationError, PermissionDenied) as exc:
                 text = "；".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
                 self.message_user(request, f"{evaluation}：{text}", level=messages.ERROR)

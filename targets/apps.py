@@ -6,3 +6,10 @@ class TargetsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "targets"
     verbose_name = _("绩效目标")
+
+    def ready(self):
+        from budgets.audit import register_events
+
+        from .events import EVENTS
+
+        register_events(EVENTS)

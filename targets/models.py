@@ -1,16 +1,22 @@
+import datetime
 from decimal import Decimal
+from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from budgets.models import Department, FundingPeriod, Project, SourceDocument
 
 from .levels import Level1, Level2
 from .scoring.indicator import Flag
+from .scoring.monitoring import Likelihood
 from .scoring.values import Comparator, Nature, Target
 
 
@@ -71,6 +77,8 @@ class TargetSheet(models.Model):
     source_location = models.CharField(_("来源位置"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    revision = models.PositiveIntegerField(_("修订号"), default=0, db_default=0)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         verbose_name = _("绩效目标表")
@@ -106,6 +114,7 @@ class TargetSheet(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["year", "status"])]
+        permissions = [("review_targetsheet", _("可以审核绩效目标表"))]
 
     def __str__(self) -> str:
         owner = self.project.name if self.project_id else self.title or str(self.department)
@@ -149,6 +158,8 @@ class Indicator(models.Model):
     nature = models.CharField(_("指标性质"), max_length=16, choices=Nature.choices)
     weight = models.DecimalField(_("分值"), max_digits=6, decimal_places=2, null=True, blank=True)
     source_location = models.CharField(_("来源位置"), max_length=200, blank=True)
+    revision = models.PositiveIntegerField(_("修订号"), default=0, db_default=0)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("绩效指标")
@@ -178,7 +189,11 @@ class Indicator(models.Model):
 
 
 class ReportingPeriod(models.Model):
-    """A round in which departments report actuals: in-year monitoring or year-end self-evaluation."""
+    """A round in which departments report actuals: in-year monitoring or year-end self-evaluation.
+
+    Entry opens on `opens_on` (records for every current target sheet are prepared then), is due on
+    `due_date`, and closes `grace_days` after it; a department may hold a late-entry exception.
+    """
 
     class Kind(models.TextChoices):
         MONITORING = "monitoring", _("绩效运行监控")
@@ -187,7 +202,16 @@ class ReportingPeriod(models.Model):
     year = models.PositiveSmallIntegerField(_("年度"))
     kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices)
     cut_off_date = models.DateField(_("数据截止日期"))
+    opens_on = models.DateField(_("开始填报日期"))
     due_date = models.DateField(_("填报截止日期"))
+    grace_days = models.PositiveSmallIntegerField(
+        _("逾期补报天数"),
+        default=15,
+        validators=[MaxValueValidator(365)],
+        help_text=_("截止日期后仍可补报的天数，过后停止填报"),
+    )
+    opened_at = models.DateTimeField(_("已开启于"), null=True, blank=True, editable=False)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("填报期")
@@ -198,17 +222,63 @@ class ReportingPeriod(models.Model):
             models.CheckConstraint(
                 condition=Q(due_date__gte=F("cut_off_date")), name="reportingperiod_due_after_cutoff"
             ),
+            models.CheckConstraint(condition=Q(due_date__gte=F("opens_on")), name="reportingperiod_due_after_open"),
+            models.CheckConstraint(condition=Q(grace_days__lte=365), name="reportingperiod_grace_at_most_a_year"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.year} {self.get_kind_display()}（截至 {self.cut_off_date:%Y-%m-%d}）"
+        return f"{self.year}年{self.get_kind_display()}（截至 {self.cut_off_date:%Y-%m-%d}）"
 
     def clean(self):
         if self.cut_off_date and self.due_date and self.due_date < self.cut_off_date:
             raise ValidationError({"due_date": _("填报截止日期不能早于数据截止日期。")})
+        if self.opens_on and self.due_date and self.due_date < self.opens_on:
+            raise ValidationError({"due_date": _("填报截止日期不能早于开始填报日期。")})
         if self.cut_off_date and self.year and self.cut_off_date.year != self.year:
             if not (self.kind == self.Kind.SELF_EVALUATION and self.cut_off_date.year == self.year + 1):
                 raise ValidationError({"cut_off_date": _("数据截止日期必须在该年度内（自评可到次年）。")})
+
+    @property
+    def closes_on(self) -> datetime.date:
+        """The last day entry is accepted without an exception."""
+        return self.due_date + datetime.timedelta(days=self.grace_days)
+
+    def is_open_on(self, day: datetime.date) -> bool:
+        return self.opens_on <= day <= self.closes_on
+
+
+class LateEntryException(models.Model):
+    """A supervisor's permission for one department to report in a period after it closed."""
+
+    period = models.ForeignKey(
+        ReportingPeriod, verbose_name=_("填报期"), on_delete=models.CASCADE, related_name="late_exceptions"
+    )
+    department = models.ForeignKey(
+        Department, verbose_name=_("部门"), on_delete=models.CASCADE, related_name="late_exceptions"
+    )
+    until = models.DateField(_("延期至"))
+    reason = models.TextField(_("延期理由"))
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("批准人"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    granted_at = models.DateTimeField(_("批准时间"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("延期填报")
+        verbose_name_plural = _("延期填报")
+        ordering = ["period", "department__path"]
+        constraints = [
+            models.UniqueConstraint(fields=["period", "department"], name="lateentryexception_unique"),
+            models.CheckConstraint(condition=~Q(reason=""), name="lateentryexception_has_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.department}：{self.period} 延期至 {self.until:%Y-%m-%d}"
+
+    def clean(self):
+        if self.until and self.period_id and self.until < self.period.due_date:
+            raise ValidationError({"until": _("延期日期不能早于填报截止日期。")})
 
 
 class DisclosureImport(models.Model):
@@ -403,14 +473,51 @@ class RuleProfile(models.Model):
         )
 
 
-class Evaluation(models.Model):
-    """The year-end self-evaluation (绩效自评) of one target sheet."""
+class ReviewStatus(models.TextChoices):
+    DRAFT = "draft", _("填报中")
+    SUBMITTED = "submitted", _("已提交")
+    APPROVED = "approved", _("已审核通过")
+    RETURNED = "returned", _("已退回")
 
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("填报中")
-        SUBMITTED = "submitted", _("已提交")
-        APPROVED = "approved", _("已审核通过")
-        RETURNED = "returned", _("已退回")
+
+class Reviewed(models.Model):
+    """What staff report and supervisors review: status, who submitted and reviewed it, and a revision
+    number every write increases, so a form saved over someone else's change is caught."""
+
+    Status = ReviewStatus
+
+    status = models.CharField(_("状态"), max_length=16, choices=ReviewStatus.choices, default=ReviewStatus.DRAFT)
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("提交人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审核人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    revision = models.PositiveIntegerField(_("修订号"), default=0, db_default=0)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_open(self) -> bool:
+        """Staff may still enter data (subject to the period's dates and returned items)."""
+        return self.status in {ReviewStatus.DRAFT, ReviewStatus.RETURNED}
+
+
+class Evaluation(Reviewed):
+    """The year-end self-evaluation (绩效自评) of one target sheet."""
 
     sheet = models.ForeignKey(
         TargetSheet, verbose_name=_("目标表"), on_delete=models.PROTECT, related_name="evaluations"
@@ -421,7 +528,6 @@ class Evaluation(models.Model):
     profile = models.ForeignKey(
         RuleProfile, verbose_name=_("评分规则版本"), on_delete=models.PROTECT, related_name="evaluations"
     )
-    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.DRAFT)
     budget_full_year = models.DecimalField(
         _("全年预算数（万元）"), max_digits=18, decimal_places=4, null=True, blank=True
     )
@@ -434,6 +540,7 @@ class Evaluation(models.Model):
     total = models.DecimalField(_("总分"), max_digits=6, decimal_places=2, null=True, blank=True)
     grade = models.CharField(_("等级"), max_length=4, blank=True)
     scored_at = models.DateTimeField(_("评分时间"), null=True, blank=True)
+    history = HistoricalRecords(excluded_fields=["scored_at"])
 
     class Meta:
         verbose_name = _("绩效自评")
@@ -445,6 +552,8 @@ class Evaluation(models.Model):
                 condition=Q(total__isnull=True) | Q(total__gte=0, total__lte=100), name="evaluation_total_range"
             ),
         ]
+        indexes = [models.Index(fields=["period", "status"])]
+        permissions = [("review_evaluation", _("可以审核绩效自评"))]
 
     def __str__(self) -> str:
         return f"{self.sheet} · {self.period}"
@@ -486,6 +595,12 @@ class IndicatorResult(models.Model):
     )
     deviation_reason = models.TextField(_("偏差原因分析"), blank=True)
     improvement = models.TextField(_("改进措施"), blank=True)
+    source_document = models.ForeignKey(
+        SourceDocument, verbose_name=_("来源文件"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    source_location = models.CharField(_("来源位置"), max_length=200, blank=True, db_default="")
+    revision = models.PositiveIntegerField(_("修订号"), default=0, db_default=0)
+    history = HistoricalRecords(excluded_fields=["final_score"])
 
     class Meta:
         verbose_name = _("指标完成情况")
@@ -506,7 +621,7 @@ class IndicatorResult(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.indicator.name}：{self.actual_text}"
+        return f"{self.indicator.name}：{self.actual_text}" if self.actual_text else self.indicator.name
 
     @property
     def actual(self) -> Target:
@@ -514,7 +629,7 @@ class IndicatorResult(models.Model):
         return Target(self.actual_text, self.actual_comparator, self.actual_number, self.actual_unit, nature)
 
 
-class MonitoringReport(models.Model):
+class MonitoringReport(Reviewed):
     """An in-year monitoring round (绩效运行监控) of one target sheet: budget and targets side by side."""
 
     class Warning(models.TextChoices):
@@ -540,11 +655,14 @@ class MonitoringReport(models.Model):
     explanation = models.TextField(_("原因说明"), blank=True)
     measure = models.CharField(_("纠偏措施"), max_length=32, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("绩效运行监控")
         verbose_name_plural = _("绩效运行监控")
         constraints = [models.UniqueConstraint(fields=["sheet", "period"], name="monitoring_unique_sheet_period")]
+        indexes = [models.Index(fields=["period", "status"])]
+        permissions = [("review_monitoringreport", _("可以审核绩效运行监控"))]
 
     def __str__(self) -> str:
         return f"{self.sheet} · {self.period}"
@@ -558,11 +676,22 @@ class MonitoringEntry(models.Model):
     )
     indicator = models.ForeignKey(Indicator, verbose_name=_("指标"), on_delete=models.PROTECT, related_name="+")
     value_to_date = models.CharField(_("截至目前完成值"), max_length=200, blank=True)
+    value_comparator = models.CharField(
+        _("完成值比较方式"), max_length=16, choices=Comparator.choices, default=Comparator.QUALITATIVE
+    )
+    value_number = models.DecimalField(_("完成值数值"), max_digits=24, decimal_places=6, null=True, blank=True)
+    value_unit = models.CharField(_("完成值单位"), max_length=32, blank=True)
     expected_value = models.CharField(_("全年预计完成值"), max_length=200, blank=True)
-    likelihood = models.CharField(_("能否完成年度目标"), max_length=16)
+    likelihood = models.CharField(_("能否完成年度目标"), max_length=16, choices=Likelihood.choices, blank=True)
     reasons = models.JSONField(_("偏差原因"), default=list, blank=True)
     explanation = models.TextField(_("原因说明"), blank=True)
     measure = models.CharField(_("纠偏措施"), max_length=32, blank=True)
+    source_document = models.ForeignKey(
+        SourceDocument, verbose_name=_("来源文件"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    source_location = models.CharField(_("来源位置"), max_length=200, blank=True, db_default="")
+    revision = models.PositiveIntegerField(_("修订号"), default=0, db_default=0)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("指标监控")
@@ -570,4 +699,120 @@ class MonitoringEntry(models.Model):
         constraints = [models.UniqueConstraint(fields=["report", "indicator"], name="monitoringentry_unique")]
 
     def __str__(self) -> str:
-        return f"{self.indicator.name}：{self.value_to_date}"
+        return f"{self.indicator.name}：{self.value_to_date}" if self.value_to_date else self.indicator.name
+
+
+class ReturnNote(models.Model):
+    """A supervisor's reason for returning a target sheet, a self-evaluation or a monitoring report,
+    for the whole of it or for one indicator. Staff see it where they work until it is resolved
+    (by their next submission)."""
+
+    sheet = models.ForeignKey(
+        TargetSheet,
+        verbose_name=_("目标表"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="return_notes",
+    )
+    evaluation = models.ForeignKey(
+        Evaluation,
+        verbose_name=_("绩效自评"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="return_notes",
+    )
+    monitoring_report = models.ForeignKey(
+        MonitoringReport,
+        verbose_name=_("绩效运行监控"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="return_notes",
+    )
+    indicator = models.ForeignKey(
+        Indicator,
+        verbose_name=_("退回的指标"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="return_notes",
+        help_text=_("留空表示整表退回"),
+    )
+    message = models.TextField(_("退回原因"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("退回人"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("退回时间"), auto_now_add=True)
+    resolved_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("退回意见")
+        verbose_name_plural = _("退回意见")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(sheet__isnull=False) & Q(evaluation__isnull=True) & Q(monitoring_report__isnull=True))
+                | (Q(sheet__isnull=True) & Q(evaluation__isnull=False) & Q(monitoring_report__isnull=True))
+                | (Q(sheet__isnull=True) & Q(evaluation__isnull=True) & Q(monitoring_report__isnull=False)),
+                name="returnnote_one_subject",
+            ),
+            models.CheckConstraint(condition=~Q(message=""), name="returnnote_has_message"),
+        ]
+        indexes = [
+            models.Index(fields=["evaluation", "resolved_at"]),
+            models.Index(fields=["monitoring_report", "resolved_at"]),
+            models.Index(fields=["sheet", "resolved_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.message[:60]
+
+
+def evidence_path(instance, filename: str) -> str:
+    return f"evidence/{timezone.now():%Y/%m}/{instance.sha256[:16]}{Path(filename).suffix.lower()[:10]}"
+
+
+class Evidence(models.Model):
+    """A supporting file for one reported indicator (self-evaluation result or monitoring entry)."""
+
+    result = models.ForeignKey(
+        IndicatorResult,
+        verbose_name=_("指标完成情况"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="evidence",
+    )
+    entry = models.ForeignKey(
+        MonitoringEntry,
+        verbose_name=_("指标监控"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="evidence",
+    )
+    file = models.FileField(_("文件"), upload_to=evidence_path)
+    original_name = models.CharField(_("文件名"), max_length=255)
+    size = models.PositiveBigIntegerField(_("大小（字节）"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("上传人"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("佐证材料")
+        verbose_name_plural = _("佐证材料")
+        ordering = ["uploaded_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(result__isnull=False) & Q(entry__isnull=True))
+                | (Q(result__isnull=True) & Q(entry__isnull=False)),
+                name="evidence_one_subject",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -116,4 +116,5 @@ class ReportingPeriodFactory(factory.django.DjangoModelFactory):
     year = 2021
     kind = ReportingPeriod.Kind.MONITORING
     cut_off_date = factory.LazyAttribute(lambda o: datetime.date(o.year, 7, 31))
+    opens_on = factory.LazyAttribute(lambda o: o.cut_off_date + datetime.timedelta(days=1))
     due_date = factory.LazyAttribute(lambda o: datetime.date(o.year, 8, 31))

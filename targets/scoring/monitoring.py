@@ -33,10 +33,14 @@ class Measure(models.TextChoices):
     SUSPEND_FUNDING = "suspend_funding", _("暂缓拨款")
 
 
+def months_elapsed(cut_off: datetime.date) -> int:
+    """Whole months of data at the cut-off: data as of 31 July → 7, as of 15 July → 6."""
+    return cut_off.month if cut_off.day >= 28 or cut_off.month == 12 else cut_off.month - 1
+
+
 def time_progress(cut_off: datetime.date) -> Decimal:
     """Months elapsed at the cut-off over 12: data as of 31 July → 7/12."""
-    months = cut_off.month if cut_off.day >= 28 or cut_off.month == 12 else cut_off.month - 1
-    return (Decimal(months) / Decimal(12)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+    return (Decimal(months_elapsed(cut_off)) / Decimal(12)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
 
 
 def budget_warning(execution_rate: Decimal | None, progress: Decimal, profile: Rules | None = None) -> str:

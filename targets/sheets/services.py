@@ -1,17 +1,21 @@
-"""Writers for target sheets and reporting periods: atomic, validated, audited.
+"""Writers for target sheets: atomic, validated, audited, with field-level history.
 
 Status flow: draft → submitted → approved, or submitted → returned → submitted …; an approved
-sheet is revised by copying it into a new draft version, never by editing it.
+sheet is revised by copying it into a new draft version, never by editing it. The return reason is
+a ReturnNote staff see on the sheet until they submit again.
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from budgets.audit import audit_record
+from budgets.concurrency import bump
+from budgets.history import stamp
 from budgets.selectors import user_can_see_department, user_supervises_department
 
-from ..models import Indicator, ReportingPeriod, TargetSheet
+from ..models import Indicator, ReturnNote, TargetSheet
 
 Status = TargetSheet.Status
 
@@ -28,7 +32,9 @@ def _transition(sheet: TargetSheet, *, allowed_from: set, to: str, actor, action
         )
     old = sheet.status
     sheet.status = to
-    sheet.save(update_fields=["status", "updated_at"])
+    bump(sheet)
+    stamp(sheet, actor=actor, reason=(changes or {}).get("reason", ""))
+    sheet.save(update_fields=["status", "updated_at", "revision"])
     audit_record(actor=actor, action=action, subject=sheet, changes={"status": [old, to], **(changes or {})})
     return sheet
 
@@ -55,13 +61,15 @@ def target_sheet_submit(*, sheet: TargetSheet, actor) -> TargetSheet:
         raise PermissionDenied(_("您无权提交该部门的目标表。"))
     if not sheet.indicators.exists():
         raise ValidationError(_("目标表“%(sheet)s”没有绩效指标，不能提交。") % {"sheet": sheet})
-    return _transition(
+    sheet = _transition(
         sheet,
         allowed_from={Status.DRAFT, Status.RETURNED},
         to=Status.SUBMITTED,
         actor=actor,
         action="target_sheet.submit",
     )
+    ReturnNote.objects.filter(sheet=sheet, resolved_at__isnull=True).update(resolved_at=timezone.now())
+    return sheet
 
 
 @transaction.atomic
@@ -81,7 +89,7 @@ def target_sheet_return(*, sheet: TargetSheet, reason: str, actor) -> TargetShee
         raise PermissionDenied(_("只有该部门的监督审核人员可以退回。"))
     if not reason or not reason.strip():
         raise ValidationError(_("退回目标表必须填写退回原因。"))
-    return _transition(
+    sheet = _transition(
         sheet,
         allowed_from={Status.SUBMITTED},
         to=Status.RETURNED,
@@ -89,6 +97,10 @@ def target_sheet_return(*, sheet: TargetSheet, reason: str, actor) -> TargetShee
         action="target_sheet.return",
         changes={"reason": reason.strip()},
     )
+    ReturnNote.objects.create(
+        sheet=sheet, message=reason.strip(), created_by=actor if getattr(actor, "is_authenticated", False) else None
+    )
+    return sheet
 
 
 @transaction.atomic
@@ -100,6 +112,7 @@ def target_sheet_revise(*, sheet: TargetSheet, actor) -> TargetSheet:
     if sheet.status != Status.APPROVED or not sheet.is_current:
         raise ValidationError(_("只有当前已审核通过的目标表可以修订；其他状态可直接修改。"))
     sheet.is_current = False
+    stamp(sheet, actor=actor, reason=_("修订为新版本"))
     sheet.save(update_fields=["is_current", "updated_at"])
     copy = TargetSheet.objects.get(pk=sheet.pk)
     copy.pk = None
@@ -107,6 +120,7 @@ def target_sheet_revise(*, sheet: TargetSheet, actor) -> TargetSheet:
     copy.status = Status.DRAFT
     copy.is_current = True
     copy.previous = sheet
+    copy.revision = 0
     copy.full_clean()
     copy.save(force_insert=True)
     indicators = list(sheet.indicators.all())
@@ -116,12 +130,3 @@ def target_sheet_revise(*, sheet: TargetSheet, actor) -> TargetSheet:
     Indicator.objects.bulk_create(indicators)
     audit_record(actor=actor, action="target_sheet.revise", subject=copy, changes={"from_version": sheet.version})
     return copy
-
-
-@transaction.atomic
-def reporting_period_create(*, year: int, kind: str, cut_off_date, due_date, actor) -> ReportingPeriod:
-    period = ReportingPeriod(year=year, kind=kind, cut_off_date=cut_off_date, due_date=due_date)
-    period.full_clean()
-    period.save()
-    audit_record(actor=actor, action="reporting_period.create", subject=period)
-    return period

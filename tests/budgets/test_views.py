@@ -61,7 +61,7 @@ def test_outsider_is_refused(client, outsider, imported):
 
 def test_anonymous_goes_to_login(client, imported):
     response = client.get(reverse("budgets:index"))
-    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
 def test_supervisor_sees_the_sub_department(client, supervisor, imported):

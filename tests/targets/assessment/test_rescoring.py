@@ -19,7 +19,7 @@ from targets.indicator_fields import indicator_fields
 from targets.models import Evaluation, IndicatorResult
 from targets.scoring import Comparator, Flag
 from targets.tasks import score_year
-from tests.targets.conftest import results
+from tests.targets.conftest import results, under_review
 
 D = Decimal
 
@@ -50,6 +50,7 @@ def test_recording_refuses_what_cannot_be_scored_and_changes_nothing(evaluation,
 def test_explanation_follows_from_the_stored_inputs_and_the_override(evaluation, staff, supervisor):
     row = indicator_result_record(result=results(evaluation)["巡检次数"], actual_text="95%", actor=staff)
     assert result_explanation(row) == "实际 95% 未达目标 ≥98%，按比例得 24.23 分"
+    under_review(evaluation)
     row = indicator_score_override(result=row, score=D("20"), reason="抽检发现漏检", actor=supervisor)
     assert row.final_score == D("20.00") and row.computed_score == D("24.23")
     assert result_explanation(row) == "实际 95% 未达目标 ≥98%，按比例得 24.23 分；审核调整为 20.00 分：抽检发现漏检"

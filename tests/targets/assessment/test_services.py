@@ -9,7 +9,6 @@ from targets.assessment.explanation import result_explanation
 from targets.assessment.services import (
     evaluation_budget_set,
     evaluation_problems,
-    evaluation_review,
     evaluation_start,
     evaluation_submit,
     indicator_result_record,
@@ -17,8 +16,9 @@ from targets.assessment.services import (
 )
 from targets.models import Evaluation, RuleProfile
 from targets.profiles import current_profile, rule_profile_revise
+from targets.review.services import submission_approve
 from tests.factories import IndicatorFactory, TargetSheetFactory
-from tests.targets.conftest import results
+from tests.targets.conftest import results, under_review
 
 D = Decimal
 
@@ -81,6 +81,9 @@ def test_override_by_supervisor_with_reason_only(sheet, period, staff, superviso
     evaluation = evaluation_start(sheet=sheet, period=period, actor=staff)
     row = indicator_result_record(result=results(evaluation)["用户满意度"], actual_text="200%", actor=staff)
     assert row.flag == "over_achieved"
+    with pytest.raises(ValidationError, match="只有在审核中"):
+        indicator_score_override(result=row, score=D("8"), reason="草稿中不能调整", actor=supervisor)
+    under_review(evaluation)
     with pytest.raises(PermissionDenied):
         indicator_score_override(result=row, score=D("8"), reason="超额过多", actor=staff)
     with pytest.raises(ValidationError):
@@ -122,10 +125,14 @@ def test_submit_needs_reasons_for_shortfalls(sheet, period, staff, supervisor):
     evaluation.refresh_from_db()
     # 用户满意度 (weight 10) excluded and the total rescaled to 100.
     assert evaluation.total == D("93.59")  # (24.23 + 25 + 30 + 5.00) × 100 / 90
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="等待审核"):
         indicator_result_record(result=rows["巡检次数"], actual_text="99%", actor=staff)
-    evaluation = evaluation_review(evaluation=evaluation, approve=True, actor=supervisor)
+    evaluation = submission_approve(record=evaluation, actor=supervisor)
     assert evaluation.status == Evaluation.Status.APPROVED
+    with pytest.raises(ValidationError, match="已锁定"):
+        indicator_result_record(result=rows["巡检次数"], actual_text="99%", actor=staff)
+    with pytest.raises(ValidationError, match="只有在审核中"):
+        indicator_score_override(result=rows["巡检次数"], score=D("1"), reason="已通过后调整", actor=supervisor)
 
 
 def test_outsider_cannot_start(sheet, period, outsider):

@@ -1,14 +1,11 @@
-import datetime
-
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
 
 from budgets.models import AuditEntry
 from targets.indicator_fields import indicator_fields
-from targets.models import Indicator, ReportingPeriod, TargetSheet
+from targets.models import Indicator, TargetSheet
 from targets.sheets.services import (
-    reporting_period_create,
     target_sheet_approve,
     target_sheet_create,
     target_sheet_return,
@@ -159,41 +156,6 @@ def test_department_sheet_has_no_project(department, staff):
         actor=staff,
     )
     assert sheet.project is None
-
-
-def test_reporting_period_dates_are_checked(superuser):
-    period = reporting_period_create(
-        year=2021,
-        kind=ReportingPeriod.Kind.MONITORING,
-        cut_off_date=datetime.date(2021, 7, 31),
-        due_date=datetime.date(2021, 8, 31),
-        actor=superuser,
-    )
-    assert str(period) == "2021 绩效运行监控（截至 2021-07-31）"
-    with pytest.raises(ValidationError):
-        reporting_period_create(
-            year=2021,
-            kind=ReportingPeriod.Kind.MONITORING,
-            cut_off_date=datetime.date(2021, 6, 30),
-            due_date=datetime.date(2021, 6, 1),
-            actor=superuser,
-        )
-    with pytest.raises(ValidationError):
-        reporting_period_create(
-            year=2021,
-            kind=ReportingPeriod.Kind.MONITORING,
-            cut_off_date=datetime.date(2022, 6, 30),
-            due_date=datetime.date(2022, 7, 1),
-            actor=superuser,
-        )
-    evaluation = reporting_period_create(
-        year=2021,
-        kind=ReportingPeriod.Kind.SELF_EVALUATION,
-        cut_off_date=datetime.date(2022, 1, 31),
-        due_date=datetime.date(2022, 3, 31),
-        actor=superuser,
-    )
-    assert evaluation.pk
 
 
 def test_quantitative_indicator_needs_a_number(sheet):
