@@ -19,7 +19,11 @@ def sheet_name(record) -> str:
 
 
 class TaskTable(tables.Table):
-    name = tables.Column(verbose_name=_("项目 / 目标表"), accessor="sheet__project__name", order_by=("sheet__project__name", "sheet__title"))
+    name = tables.Column(
+        verbose_name=_("项目 / 目标表"),
+        accessor="sheet__project__name",
+        order_by=("sheet__project__name", "sheet__title"),
+    )
     department = tables.Column(verbose_name=_("部门"), accessor="sheet__department__name")
     status = tables.Column(verbose_name=_("状态"))
     deadline = tables.Column(verbose_name=_("截止日期"))
