@@ -1,0 +1,127 @@
+"""Admin upload of disclosures: upload → preview → confirm (Celery when large)."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+
+from budgets.admin import DepartmentScopedAdmin
+
+from ..models import DisclosureImport
+from . import jobs
+from .forms import DisclosureUploadForm
+
+_ACTIONS = {"create": _("新增"), "update": _("修改"), "delete": _("删除"), "conflict": _("冲突")}
+_KINDS = {"project": _("项目"), "funding": _("资金"), "sheet": _("目标表"), "indicator": _("指标")}
+
+
+def _preview_rows(report: dict) -> list[dict]:
+    rows = []
+    for change in report.get("changes", []):
+        fields = [
+            (name, values)
+            for name, values in change["changes"].items()
+            if isinstance(values, list) and len(values) == 2
+        ]
+        rows.append(
+            {
+                **change,
+                "action_label": _ACTIONS.get(change["action"], change["action"]),
+                "kind_label": _KINDS.get(change["kind"], change["kind"]),
+                "fields": fields,
+            }
+        )
+    return rows
+
+
+@admin.register(DisclosureImport)
+class DisclosureImportAdmin(DepartmentScopedAdmin):
+    list_display = ("original_name", "department", "year", "status", "progress", "created_by", "created_at")
+    list_filter = ("status", "year")
+    search_fields = ("original_name",)
+    list_select_related = ("department", "created_by")
+
+    def get_urls(self):
+        extra = [
+            path(
+                "<int:job_id>/confirm/",
+                self.admin_site.admin_view(self.confirm_view),
+                name="targets_disclosureimport_confirm",
+            ),
+            path(
+                "<int:job_id>/progress/",
+                self.admin_site.admin_view(self.progress_view),
+                name="targets_disclosureimport_progress",
+            ),
+        ]
+        return extra + super().get_urls()
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def _job(self, request, job_id):
+        job = self.get_queryset(request).filter(pk=job_id).first()
+        if job is None or not self.has_view_permission(request, job):
+            raise Http404
+        return job
+
+    def add_view(self, request, form_url="", extra_context=None):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = DisclosureUploadForm(request.POST or None, request.FILES or None, user=request.user)
+        error = None
+        if request.method == "POST" and form.is_valid():
+            try:
+                job = jobs.disclosure_upload_create(
+                    uploaded_file=form.cleaned_data["file"],
+                    department=form.cleaned_data["department"],
+                    year=form.cleaned_data["year"],
+                    actor=request.user,
+                )
+                return redirect(reverse("admin:targets_disclosureimport_change", args=[job.pk]))
+            except (ValidationError, PermissionDenied) as exc:
+                error = "；".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("上传公开文件"),
+            "form": form,
+            "error": error,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/targets/disclosureimport/upload.html", context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        job = self._job(request, object_id)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": job.original_name,
+            "job": job,
+            "changes": _preview_rows(job.preview),
+            "opts": self.model._meta,
+            "can_confirm": self.has_add_permission(request),
+        }
+        return TemplateResponse(request, "admin/targets/disclosureimport/detail.html", context)
+
+    def confirm_view(self, request, job_id):
+        if request.method != "POST" or not self.has_add_permission(request):
+            raise PermissionDenied
+        job = self._job(request, job_id)
+        try:
+            jobs.disclosure_upload_confirm(job=job, actor=request.user)
+        except ValidationError as exc:
+            self.message_user(request, "；".join(exc.messages), level=messages.ERROR)
+        return redirect(reverse("admin:targets_disclosureimport_change", args=[job.pk]))
+
+    def progress_view(self, request, job_id):
+        job = self._job(request, job_id)
+        return JsonResponse(
+            {
+                "status": job.status,
+                "status_label": str(job.get_status_display()),
+                "progress": job.progress,
+                "message": job.message,
+            }
+        )

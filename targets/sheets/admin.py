@@ -1,0 +1,144 @@
+"""Admin of target sheets and their indicators: review actions of supervisors."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
+
+from budgets.admin import DepartmentScopedAdmin
+
+from ..models import Indicator, TargetSheet
+from . import services
+
+
+class IndicatorInline(admin.TabularInline):
+    model = Indicator
+    extra = 0
+    fields = (
+        "order",
+        "level1_label",
+        "level2_label",
+        "name",
+        "target_text",
+        "comparator",
+        "target_number",
+        "unit",
+        "nature",
+        "weight",
+        "source_location",
+    )
+    readonly_fields = fields
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+def _apply(modeladmin, request, queryset, service, done_message, **kwargs):
+    done = 0
+    for sheet in queryset:
+        try:
+            service(sheet=sheet, actor=request.user, **kwargs)
+            done += 1
+        except (ValidationError, PermissionDenied) as exc:
+            text = "；".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+            modeladmin.message_user(request, f"{sheet}：{text}", level=messages.ERROR)
+    if done:
+        modeladmin.message_user(request, done_message % {"count": done}, level=messages.SUCCESS)
+
+
+@admin.register(TargetSheet)
+class TargetSheetAdmin(DepartmentScopedAdmin):
+    list_display = ("__str__", "scope", "department", "year", "period", "status", "version", "is_current")
+    list_filter = ("status", "scope", "period", "year", "is_current", "department")
+    search_fields = ("title", "project__name", "department__name", "overall_goal")
+    list_select_related = ("department", "project")
+    readonly_fields = (
+        "scope",
+        "department",
+        "project",
+        "year",
+        "period",
+        "first_year",
+        "last_year",
+        "title",
+        "overall_goal",
+        "status",
+        "version",
+        "is_current",
+        "previous",
+        "source_document",
+        "source_location",
+        "created_at",
+        "updated_at",
+    )
+    inlines = [IndicatorInline]
+    actions = ["submit_sheets", "approve_sheets", "return_sheets", "revise_sheets"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser and (obj is None or obj.status != TargetSheet.Status.APPROVED)
+
+    @admin.action(description=_("提交审核"))
+    def submit_sheets(self, request, queryset):
+        _apply(self, request, queryset, services.target_sheet_submit, _("已提交 %(count)d 张目标表。"))
+
+    @admin.action(description=_("审核通过"))
+    def approve_sheets(self, request, queryset):
+        _apply(self, request, queryset, services.target_sheet_approve, _("已审核通过 %(count)d 张目标表。"))
+
+    @admin.action(description=_("退回修改"))
+    def return_sheets(self, request, queryset):
+        reason = request.POST.get("reason", "").strip()
+        if "confirm" in request.POST and reason:
+            _apply(
+                self, request, queryset, services.target_sheet_return, _("已退回 %(count)d 张目标表。"), reason=reason
+            )
+            return None
+        if "confirm" in request.POST:
+            self.message_user(request, _("退回目标表必须填写退回原因。"), level=messages.ERROR)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("退回目标表"),
+            "sheets": queryset,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/targets/targetsheet/return_reason.html", context)
+
+    @admin.action(description=_("修订（生成新版本）"))
+    def revise_sheets(self, request, queryset):
+        _apply(self, request, queryset, services.target_sheet_revise, _("已为 %(count)d 张目标表生成新版本。"))
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(DepartmentScopedAdmin):
+    department_field = "sheet__department"
+    list_display = (
+        "name",
+        "target_text",
+        "level1_code",
+        "level2_code",
+        "comparator",
+        "target_number",
+        "unit",
+        "nature",
+        "weight",
+        "sheet",
+    )
+    list_filter = ("level1_code", "level2_code", "comparator", "nature", "sheet__year", "sheet__period")
+    search_fields = ("name", "target_text", "level1_label", "level2_label", "sheet__project__name")
+    list_select_related = ("sheet", "sheet__project", "sheet__department")
+    readonly_fields = [field.name for field in Indicator._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
