@@ -394,3 +394,36 @@ def evaluation_sync_indicators(*, evaluation: Evaluation, actor) -> Evaluation:
         result.save()
     evaluation_recompute(evaluation)
     return evaluation
+
+
+@transaction.atomic
+def evaluation_rows_import(*, evaluation: Evaluation, rows: list[dict], actor, source: str = "") -> int:
+    """Apply the rows of a filled-in 自评表 (each: result id, actual, level, points, reasons, and the
+    revision it was read against), all or nothing. A row changed since the preview is refused."""
+    results = {
+        r.pk: r for r in IndicatorResult.objects.filter(evaluation=evaluation, pk__in=[row["result"] for row in rows])
+    }
+    for row in rows:
+        result = results.get(row["result"])
+        if result is None:
+            raise ValidationError(_("导入的行不属于这份绩效自评，请重新上传。"))
+        try:
+            indicator_result_record(
+                result=result,
+                actor=actor,
+                actual_text=row["actual"],
+                assessment_level=row["level"],
+                assessment_points=row["points"],
+                not_applicable=result.not_applicable,
+                deviation_reason=row["reason"],
+                improvement=row["improvement"],
+                expected_revision=row["revision"],
+            )
+        except ValidationError as exc:
+            raise ValidationError(
+                [
+                    _("%(where)s%(n)s：%(e)s") % {"where": source, "n": result.indicator.name, "e": m}
+                    for m in exc.messages
+                ]
+            ) from exc
+    return len(rows)

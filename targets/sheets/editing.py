@@ -17,7 +17,7 @@ from budgets.concurrency import bump, check_revision
 from budgets.history import stamp
 from budgets.models import FundingPeriod
 from budgets.selectors import user_can_see_department
-from budgets.services import funding_set, project_create
+from budgets.services import funding_set, project_create, project_update
 
 from ..assessment.services import evaluation_sync_indicators
 from ..indicator_fields import indicator_fields
@@ -193,6 +193,15 @@ def sheet_goal_update(
     sheet.save(update_fields=["overall_goal", "revision", "updated_at"])
     audit_record(actor=actor, action="target_sheet.goal", subject=sheet, changes={"overall_goal": [old, goal]})
     return sheet
+
+
+@transaction.atomic
+def sheet_project_update(*, sheet: TargetSheet, actor, **facts):
+    """The project facts printed on the sheet (实施单位, 主管部门, 负责人, 实施期 …)."""
+    sheet = _locked_sheet(sheet, actor)
+    if not sheet.project_id:
+        raise ValidationError(_("部门整体目标表没有项目信息。"))
+    return project_update(project=sheet.project, actor=actor, **facts)
 
 
 @transaction.atomic

@@ -15,3 +15,12 @@ def indicators_for(user) -> QuerySet[Indicator]:
     return Indicator.objects.filter(department_scope(user, prefix="sheet__department")).select_related(
         "sheet", "sheet__department", "sheet__project"
     )
+
+
+def current_sheets_for(user) -> QuerySet[TargetSheet]:
+    """The current version of every sheet the user may see, for the sheet list."""
+    return target_sheets_for(user).filter(is_current=True)
+
+
+def sheet_indicators(sheet: TargetSheet) -> list[Indicator]:
+    return list(sheet.indicators.order_by("order"))
