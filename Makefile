@@ -33,10 +33,10 @@ migrate: install
 demo: migrate
 	$(BIN)/python manage.py create_demo_accounts
 	$(BIN)/python manage.py import_disclosure fixtures/disclosures/*.txt
+	$(BIN)/python manage.py create_demo_reporting
 
 # Web, Celery worker and Celery beat together; Ctrl-C stops all three.
 run: demo
-	@echo "Serving http://$(HOST):$(PORT)/admin/ (worker and beat alongside; Ctrl-C stops all)"
 	$(BIN)/python -m config.devrun $(HOST) $(PORT)
 
 lint: install

@@ -22,6 +22,19 @@ from .money import MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS
 MONEY = DecimalField(max_digits=MONEY_MAX_DIGITS, decimal_places=MONEY_DECIMAL_PLACES)
 
 
+MEMBERSHIP_CACHE = "_department_memberships"
+
+
+def memberships_of(user) -> list[Membership]:
+    """The user's memberships, read once per user object (a request's user lives for one request;
+    the membership services drop the cached list when they change it)."""
+    cached = getattr(user, MEMBERSHIP_CACHE, None)
+    if cached is None:
+        cached = list(Membership.objects.filter(user=user).select_related("department"))
+        setattr(user, MEMBERSHIP_CACHE, cached)
+    return cached
+
+
 def department_scope(user, *, prefix: str = "", roles: tuple[str, ...] | None = None) -> Q:
     """A filter on `{prefix}` (a Department relation, or "" for Department itself) for `user`."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -29,9 +42,7 @@ def department_scope(user, *, prefix: str = "", roles: tuple[str, ...] | None = 
     if user.is_superuser:
         return Q()
     lookup = f"{prefix}__" if prefix else ""
-    memberships = Membership.objects.filter(user=user).select_related("department")
-    if roles is not None:
-        memberships = memberships.filter(role__in=roles)
+    memberships = [m for m in memberships_of(user) if roles is None or m.role in roles]
     condition = Q(pk__in=[])
     for membership in memberships:
         if membership.role == Membership.Role.SUPERVISOR:

@@ -7,6 +7,11 @@ from .audit import audit_record, diff_fields
 from .models import Department, Funding, Membership, Project
 from .money import quantize_wan
 from .roles import sync_role_groups
+from .selectors import MEMBERSHIP_CACHE
+
+
+def _forget_memberships(user) -> None:
+    user.__dict__.pop(MEMBERSHIP_CACHE, None)
 
 
 def _department_path(*, code: str, parent: Department | None) -> str:
@@ -55,6 +60,7 @@ def membership_grant(*, user, department: Department, role: str, actor) -> Membe
         membership.full_clean()
         membership.save()
         audit_record(actor=actor, action="membership.grant", subject=membership, changes={"role": role})
+        _forget_memberships(user)
         sync_role_groups(user)
     elif membership.role != role:
         changes = diff_fields(membership, {"role": role})
@@ -62,6 +68,7 @@ def membership_grant(*, user, department: Department, role: str, actor) -> Membe
         membership.full_clean()
         membership.save(update_fields=["role"])
         audit_record(actor=actor, action="membership.change", subject=membership, changes=changes)
+        _forget_memberships(user)
         sync_role_groups(user)
     return membership
 
@@ -71,6 +78,7 @@ def membership_revoke(*, membership: Membership, actor) -> None:
     audit_record(actor=actor, action="membership.revoke", subject=membership, changes={"role": membership.role})
     user = membership.user
     membership.delete()
+    _forget_memberships(user)
     sync_role_groups(user)
 
 

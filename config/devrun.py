@@ -6,6 +6,7 @@ period, killed, so no worker or beat is left behind.
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -35,8 +36,29 @@ def stop(processes: dict[str, subprocess.Popen]) -> None:
             process.wait()
 
 
+def free_port(host: str, wanted: int, tries: int = 20) -> int:
+    """`wanted` if nothing listens there, else the next free port: the address printed is the one served."""
+    for port in range(wanted, wanted + tries):
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                probe.bind((host, port))
+            except OSError:
+                continue
+            return port
+    raise SystemExit(f"No free port between {wanted} and {wanted + tries - 1} on {host}.")
+
+
 def main() -> int:
-    host, port = (sys.argv[1:3] + ["127.0.0.1", "8000"][len(sys.argv[1:3]) :])[:2]
+    host, wanted = (sys.argv[1:3] + ["127.0.0.1", "8000"][len(sys.argv[1:3]) :])[:2]
+    port = str(free_port(host, int(wanted)))
+    if port != wanted:
+        print(f"Port {wanted} is in use; serving on {port} instead.", flush=True)
+    print(
+        f"Serving http://{host}:{port}/ (log in with the demo accounts above; worker and beat alongside; "
+        "Ctrl-C stops all)",
+        flush=True,
+    )
     processes = {
         name: subprocess.Popen(command, start_new_session=True) for name, command in commands(host, port).items()
     }

@@ -19,7 +19,7 @@ from budgets.selectors import user_can_see_department
 
 from ..models import Evidence
 from ..periods.selectors import entry_deadline
-from ..review.rules import editing_refusal, returned_indicator_ids
+from ..review.rules import editing_refusal, returned_indicator_ids, row_refusals
 from ..scoring import Comparator, round_score
 from ..workspace.downloads import SAFE_TYPES, attachment_response
 from ..workspace.views import MemberRequiredMixin
@@ -33,15 +33,17 @@ from .workbook import MAX_BYTES as MAX_WORKBOOK
 from .workbook import evaluation_workbook, read_evaluation_workbook
 
 JUDGED = {Comparator.QUALITATIVE, Comparator.RANGE}
+NEEDS_EXPLANATION = {"not_met", "over_achieved"}
+BAND_SHORT = {"achieved": "达成", "partial": "部分达成", "not_achieved": "未达成"}
 
 
 def understood(row) -> str:
     """How the actual was read: "≥ 98 %" style, for the person to check."""
     if not row.actual_text or row.actual_number is None:
         return ""
-    symbol = {"GE": "≥", "GT": ">", "LE": "≤", "LT": "<", "EQ": "="}.get(row.actual_comparator, "")
+    symbol = {"GE": "≥", "GT": ">", "LE": "≤", "LT": "<"}.get(row.actual_comparator, "")
     number = plain_number(row.actual_number)
-    return _("识别为：%(s)s %(n)s %(u)s") % {"s": symbol, "n": number, "u": row.actual_unit or _("（无单位）")}
+    return " ".join(part for part in (_("识别为："), symbol, number, row.actual_unit or _("（无单位）")) if part)
 
 
 class EvaluationEntryView(MemberRequiredMixin, TemplateView):
@@ -71,9 +73,10 @@ class EvaluationEntryView(MemberRequiredMixin, TemplateView):
         rows = evaluation_rows(evaluation)
         row_forms, budget = self.forms(evaluation, rows, request.POST, request.FILES)
         editable_budget = editing_refusal(evaluation) is None and evaluation.sheet.project_id
+        refusals = row_refusals(evaluation, [row.indicator_id for row in rows])
         outcome = save_evaluation_page(
             evaluation=evaluation,
-            rows=[row for row in rows if editing_refusal(evaluation, indicator_id=row.indicator_id) is None],
+            rows=[row for row in rows if refusals[row.indicator_id] is None],
             row_forms=row_forms,
             budget_form=budget if editable_budget else None,
             actor=request.user,
@@ -99,17 +102,19 @@ class EvaluationEntryView(MemberRequiredMixin, TemplateView):
         rules = evaluation.profile.as_rules()
         returned = returned_indicator_ids(evaluation)
         notes = open_return_notes(evaluation)
+        refusals = row_refusals(evaluation, [row.indicator_id for row in rows])
         count = len(rows)
         for index, row in enumerate(rows, start=1):
             form = row_forms[row.pk]
             row.form = form
             row.explanation = result_explanation(row, rules)
             row.understood = understood(row)
-            row.refusal = editing_refusal(evaluation, indicator_id=row.indicator_id)
+            row.refusal = refusals[row.indicator_id]
             row.notes = [note for note in notes if note.indicator_id == row.indicator_id]
             row.returned = returned is not None and row.indicator_id in returned
             row.judged = row.indicator.comparator in JUDGED or row.flag in {"needs_judgement", "judged"}
             row.band_hint = _band_hint(row, rules)
+            row.needs_explanation = row.flag in NEEDS_EXPLANATION
             row.tab = {"actual": index, "other": count + index}
             row.errors = (outcome.errors.get(form.prefix) if outcome else None) or []
             row.conflict = outcome.conflicts.get(form.prefix) if outcome else None
@@ -140,7 +145,7 @@ def _band_hint(row, rules) -> str:
     for band in rules.bands:
         low, high = round_score(row.weight * band.low), round_score(row.weight * band.high)
         bracket = "]" if band.high_inclusive else ")"
-        parts.append(f"{band.label} [{plain_number(low)}, {plain_number(high)}{bracket}")
+        parts.append(f"{BAND_SHORT.get(band.key, band.label)} [{plain_number(low)}, {plain_number(high)}{bracket}")
     return "；".join(parts)
 
 

@@ -13,7 +13,7 @@ from budgets.selectors import user_can_see_department
 from ..assessment.entry import store_evidence
 from ..assessment.selectors import open_return_notes
 from ..periods.selectors import entry_deadline
-from ..review.rules import editing_refusal, returned_indicator_ids
+from ..review.rules import editing_refusal, returned_indicator_ids, row_refusals
 from ..workspace.views import MemberRequiredMixin
 from .entry import save_monitoring_page, submit
 from .forms import EntryRowForm, MonitoringBudgetForm
@@ -46,9 +46,10 @@ class MonitoringEntryView(MemberRequiredMixin, TemplateView):
             raise PermissionDenied
         entries = report_entries(report)
         entry_forms, budget = self.forms(report, entries, request.POST, request.FILES)
+        refusals = row_refusals(report, [e.indicator_id for e in entries])
         outcome = save_monitoring_page(
             report=report,
-            entries=[e for e in entries if editing_refusal(report, indicator_id=e.indicator_id) is None],
+            entries=[e for e in entries if refusals[e.indicator_id] is None],
             entry_forms=entry_forms,
             budget_form=budget if editing_refusal(report) is None and report.sheet.project_id else None,
             actor=request.user,
@@ -72,10 +73,11 @@ class MonitoringEntryView(MemberRequiredMixin, TemplateView):
     def page(self, report, entries, entry_forms, budget, outcome=None):
         returned = returned_indicator_ids(report)
         notes = open_return_notes(report)
+        refusals = row_refusals(report, [entry.indicator_id for entry in entries])
         count = len(entries)
         for index, entry in enumerate(entries, start=1):
             entry.form = entry_forms[entry.pk]
-            entry.refusal = editing_refusal(report, indicator_id=entry.indicator_id)
+            entry.refusal = refusals[entry.indicator_id]
             entry.notes = [note for note in notes if note.indicator_id == entry.indicator_id]
             entry.returned = returned is not None and entry.indicator_id in returned
             entry.tab = {"value": index, "other": count + index}

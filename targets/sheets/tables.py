@@ -13,7 +13,9 @@ from ..models import TargetSheet
 
 
 class SheetTable(tables.Table):
-    name = tables.Column(verbose_name=_("项目 / 目标表"), accessor="project__name", order_by=("project__name", "title"))
+    name = tables.Column(
+        verbose_name=_("项目 / 目标表"), accessor="project__name", order_by=("project__name", "title"), empty_values=()
+    )
     department = tables.Column(verbose_name=_("部门"), accessor="department__name")
     year = tables.Column(verbose_name=_("年度"))
     period = tables.Column(verbose_name=_("期间"))
@@ -37,9 +39,9 @@ class SheetTable(tables.Table):
 
 
 class SheetFilter(django_filters.FilterSet):
-    department = django_filters.ModelChoiceFilter(label=_("部门"), queryset=None)
+    department = django_filters.ModelChoiceFilter(label=_("部门"), queryset=None, empty_label=_("全部"))
     year = django_filters.NumberFilter(label=_("年度"))
-    status = django_filters.ChoiceFilter(label=_("状态"), choices=TargetSheet.Status.choices)
+    status = django_filters.ChoiceFilter(label=_("状态"), choices=TargetSheet.Status.choices, empty_label=_("全部"))
     name = django_filters.CharFilter(label=_("项目名称"), method="by_name")
 
     class Meta:

@@ -10,8 +10,12 @@ from ..models import ReviewStatus
 
 
 class TaskFilter(django_filters.FilterSet):
-    department = django_filters.ModelChoiceFilter(label=_("部门"), queryset=None, method="by_department")
-    status = django_filters.ChoiceFilter(label=_("状态"), choices=ReviewStatus.choices, method="by_status")
+    department = django_filters.ModelChoiceFilter(
+        label=_("部门"), queryset=None, method="by_department", empty_label=_("全部")
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("状态"), choices=ReviewStatus.choices, method="by_status", empty_label=_("全部")
+    )
     name = django_filters.CharFilter(label=_("项目名称"), method="by_name")
 
     def __init__(self, *args, user, **kwargs):

@@ -9,6 +9,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         accounts = demo_data_ensure(actor=None)
-        self.stdout.write(_("演示账号（登录 http://127.0.0.1:8000/admin/）："))
+        self.stdout.write(_("演示账号（`make run` 启动后显示登录地址）："))
         for account in accounts:
             self.stdout.write(f"  {account.username:<12} {account.password:<16} {account.description}")

@@ -50,7 +50,7 @@ def test_saving_a_draft_scores_rows_and_shows_the_explanation(client, staff, eva
     response = client.post(url, data, follow=True)
     body = response.content.decode()
     assert "已保存 1 项" in body
-    assert "实际 95% 未达目标 ≥98%，按比例得 24.23 分" in body and "识别为：= 95 %" in body
+    assert "实际 95% 未达目标 ≥98%，按比例得 24.23 分" in body and "识别为： 95 %" in body
     assert results(Evaluation.objects.get(pk=evaluation.pk))["巡检次数"].final_score == D("24.23")
 
 

@@ -37,3 +37,32 @@ def test_other_department_and_outsider_are_refused(client, evaluation, outsider,
     assert response.status_code == 403 and "不是任何部门的成员" in response.content.decode()
     client.logout()
     assert client.get(reverse("workspace:tasks")).status_code == 302
+
+
+def _queries(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_tasks_and_entry_pages_take_the_same_queries_for_more_rows(client, staff, evaluation, sheet, period):
+    from targets.assessment.services import evaluations_prepare
+    from tests.factories import IndicatorFactory, ProjectFactory, TargetSheetFactory
+
+    client.force_login(staff)
+    tasks, entry = reverse("workspace:tasks"), reverse("assessment:entry", args=[evaluation.pk])
+    before = (_queries(client, tasks), _queries(client, entry))
+    for _ in range(6):
+        other = TargetSheetFactory(project=ProjectFactory(department=sheet.department))
+        IndicatorFactory(sheet=other)
+        evaluations_prepare(period=period, sheets=[other])
+    for _ in range(30):
+        IndicatorFactory(sheet=sheet)
+    from targets.assessment.services import evaluation_sync_indicators
+
+    evaluation_sync_indicators(evaluation=evaluation, actor=staff)
+    after = (_queries(client, tasks), _queries(client, entry))
+    assert after == before and max(after) <= 15
