@@ -6,3 +6,8 @@ class BudgetsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "budgets"
     verbose_name = _("部门预算")
+
+    def ready(self):
+        from . import admin_numbers
+
+        admin_numbers.install()

@@ -87,3 +87,13 @@ def money_from_input(value, label: str) -> Decimal | None:
     if amount >= Decimal(10) ** (MONEY_MAX_DIGITS - MONEY_DECIMAL_PLACES):
         raise ValidationError(_("%(l)s超出可记录的范围。") % {"l": label})
     return quantize_wan(amount)
+
+
+def grouped_number(value) -> str:
+    """plain_number with thousands separators: 1234567.5000 → "1,234,567.5"."""
+    text = plain_number(value)
+    sign, digits = ("-", text[1:]) if text.startswith("-") else ("", text)
+    whole, dot, fraction = digits.partition(".")
+    if not whole.isdigit():
+        return text
+    return f"{sign}{int(whole):,}{dot}{fraction}"

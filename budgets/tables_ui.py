@@ -9,13 +9,16 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from .models import BudgetLine, BudgetTable, Project
+from .money import grouped_number
 
 
 class MoneyColumn(tables.Column):
-    """万元 with four places, as stored; never through float."""
+    """万元 as people write them (12, 1,234.5), exact; never through float. Exports keep all places."""
+
+    attrs = {"td": {"class": "number"}}
 
     def render(self, value):
-        return f"{Decimal(str(value)).quantize(Decimal('0.0001'), rounding=ROUND_HALF_UP):,}"
+        return grouped_number(Decimal(str(value)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP))
 
     def value(self, value):
         return str(Decimal(str(value)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP))

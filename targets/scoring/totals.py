@@ -4,6 +4,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from budgets.money import plain_number
+
 from .indicator import CENT, round_score
 from .rules import DEFAULT_RULES, Rules
 
@@ -25,7 +27,10 @@ def budget_score(*, budget: Decimal | None, executed: Decimal, profile: Rules | 
     score = round_score(rules.budget_weight * min(rate, Decimal(1)))
     percent = (rate * 100).quantize(CENT, rounding=ROUND_HALF_UP)
     below = rate < rules.budget_explanation_below
-    text = f"全年预算 {budget} 万元，执行 {executed} 万元，执行率 {percent}%，得 {score} 分"
+    text = (
+        f"全年预算 {plain_number(budget)} 万元，执行 {plain_number(executed)} 万元，"
+        f"执行率 {plain_number(percent)}%，得 {score} 分"
+    )
     if below:
         text += f"；低于 {(rules.budget_explanation_below * 100).normalize()}% 需说明原因"
     return BudgetScore(rate, score, text, below)

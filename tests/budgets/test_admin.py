@@ -107,3 +107,14 @@ def test_every_budgets_admin_page_renders(client, superuser, project, model):
     FundingFactory(project=project)
     client.force_login(superuser)
     assert client.get(reverse(f"admin:budgets_{model}_changelist")).status_code == 200
+
+
+def test_amounts_show_as_written_not_with_four_places(client, staff, project):
+    from decimal import Decimal
+
+    from budgets.execution import execution_record_set
+
+    execution_record_set(project=project, month=3, spent=Decimal("12"), actor=staff)
+    client.force_login(staff)
+    body = client.get(reverse("admin:budgets_executionrecord_changelist")).content.decode()
+    assert ">12<" in body and "12.0000" not in body

@@ -46,3 +46,18 @@ def test_quantize_rounds_half_up():
 def test_float_is_refused():
     with pytest.raises(TypeError):
         quantize_wan(1.5)
+
+
+def test_numbers_read_as_people_write_them():
+    D = Decimal
+    from budgets.money import grouped_number, plain_number
+
+    assert [plain_number(v) for v in (D("12.000000"), D("12.5000"), D("0.9150"), D("-3.10"), None)] == [
+        "12",
+        "12.5",
+        "0.915",
+        "-3.1",
+        "",
+    ]
+    assert grouped_number(D("1234567.5000")) == "1,234,567.5" and grouped_number(D("-1000")) == "-1,000"
+    assert plain_number("提高") == "提高"

@@ -28,7 +28,7 @@ def test_staff_sees_tables_and_execution(client, staff, imported, django_assert_
         response = client.get(reverse("budgets:department", args=[imported.code, 2021]))
     content = response.content.decode()
     assert response.status_code == 200
-    assert "部门收入总表" in content and "68,469.3200" in content
+    assert "部门收入总表" in content and "68,469.32" in content
     assert "信息化运行维护" in content and "50.00%" in content
 
 
