@@ -427,3 +427,21 @@ def evaluation_rows_import(*, evaluation: Evaluation, rows: list[dict], actor, s
                 ]
             ) from exc
     return len(rows)
+
+
+@transaction.atomic
+def evaluation_budget_refresh(*, evaluation: Evaluation, actor) -> Evaluation:
+    """Take the full-year budget and spending again from the budget execution records (预算执行)."""
+    evaluation = _locked_evaluation(evaluation.pk)
+    _staff(actor, evaluation.sheet)
+    assert_editable(evaluation)
+    if not evaluation.sheet.project_id:
+        raise ValidationError(_("部门整体目标表没有项目预算执行记录。"))
+    rate = execution_rates([evaluation.sheet.project_id])[evaluation.sheet.project_id]
+    return evaluation_budget_set(
+        evaluation=evaluation,
+        full_year_budget=rate.budget,
+        executed=rate.spent,
+        explanation=evaluation.budget_explanation,
+        actor=actor,
+    )

@@ -28,7 +28,7 @@ from .evidence import evidence_remove
 from .explanation import result_explanation
 from .forms import BudgetForm, ResultRowForm, WorkbookUploadForm
 from .selectors import evaluation_rows, evaluations_for, open_return_notes
-from .services import evaluation_problems, evaluation_rows_import
+from .services import evaluation_budget_refresh, evaluation_problems, evaluation_rows_import
 from .workbook import MAX_BYTES as MAX_WORKBOOK
 from .workbook import evaluation_workbook, read_evaluation_workbook
 
@@ -89,6 +89,12 @@ class EvaluationEntryView(MemberRequiredMixin, TemplateView):
             messages.warning(request, problem)
         if outcome.saved:
             messages.success(request, _("已保存 %(n)d 项。") % {"n": outcome.saved})
+        if "refresh_budget" in request.POST:
+            try:
+                evaluation_budget_refresh(evaluation=evaluation, actor=request.user)
+                messages.success(request, _("已按预算执行记录更新全年预算数和执行数。"))
+            except (ValidationError, PermissionDenied) as exc:
+                messages.error(request, "；".join(getattr(exc, "messages", [str(exc)])))
         if "submit" in request.POST:
             evaluation.refresh_from_db()
             problems = submit(evaluation, request.user)
