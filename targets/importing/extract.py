@@ -11,8 +11,14 @@ from .sheets import read_sheets
 
 def extract(document: Document) -> Extraction:
     department, year = detect_department_and_year(document)
+    unit = detect_money_unit(document)
     extraction = Extraction(
-        document_name=document.name, department=department, year=year, money_unit=detect_money_unit(document)
+        document_name=document.name,
+        format=document.format,
+        department=department,
+        year=year,
+        money_unit=unit or "万元",
+        money_unit_printed=unit is not None,
     )
     read_sheets(document, extraction)
     read_project_budget_tables(document, extraction)

@@ -15,6 +15,7 @@ _BARE_TITLE = re.compile(r"^(20\d{2})年度?(?:部门|单位)预算(?:公开)?$"
 _PART_ONE = re.compile(r"^(.+?)(?:单位|部门)?(?:基本)?概况$")
 _NAME_LABEL = re.compile(r"^(?:部门|单位|预算单位|部门（单位）)名称[:：](.+)$")
 _UNIT = re.compile(r"单位[:：]\s*(万元|元)")
+_UNIT_IN_LABEL = re.compile(r"(?:资金|金额|预算|资金情况|投资)[（(](万元|元)[)）]")
 _LEADING_NOISE = re.compile(r"^(?:[#*]+|\d{1,2}[.、]|第[一二三四五六七八九十]+部分)+")
 
 
@@ -63,11 +64,16 @@ def detect_department_and_year(document: Document) -> tuple[str | None, int | No
     return department, year
 
 
-def detect_money_unit(document: Document) -> str:
+def detect_money_unit(document: Document) -> str | None:
+    """The unit amounts are printed in ("万元" or "元"), or None when the document prints none."""
     counts = Counter()
     for block in document.blocks:
-        texts = [block.text] if block.kind != "table" else [cell for row in block.rows[:4] for cell in row.cells]
+        if block.kind == "paragraph" or block.kind == "heading":
+            texts = [block.text]
+        else:
+            texts = [cell for row in block.rows[: 4 if block.kind == "table" else None] for cell in row.cells]
         for text in texts:
-            for unit in _UNIT.findall(compact(text)):
+            key = compact(text)
+            for unit in _UNIT.findall(key) + _UNIT_IN_LABEL.findall(key):
                 counts[unit] += 1
-    return counts.most_common(1)[0][0] if counts else "万元"
+    return counts.most_common(1)[0][0] if counts else None
