@@ -20,7 +20,6 @@ from functools import lru_cache
 from .shapes import (
     is_comparator,
     is_number,
-    is_percent,
     is_quantity,
     is_unit,
     is_value,
@@ -108,11 +107,15 @@ def _assign_tokens(tokens: list[str], roles: list[str]) -> list[str] | None:
 # -- runs with no separators -----------------------------------------------------------------------
 
 
-def parse_run_records(text: str, roles: list[str]) -> list[tuple[str, list[str]]] | None:
-    """The records of a run, or None when it cannot be read as records."""
+def parse_run_records(text: str, roles: list[str]) -> tuple[list[tuple[str, list[str]]], str] | None:
+    """The records of a run and the text at its end that could not be read as a record (a row cut
+    by the end of the page), or None when nothing in it reads as a record."""
     if not text or len(text) > MAX_RUN or "value" not in roles:
         return None
-    return _RunParser(text, tuple(roles)).parse()
+    parsed = _RunParser(text, tuple(roles)).parse()
+    if not parsed or not parsed[0]:
+        return None
+    return parsed
 
 
 class _RunParser:
@@ -123,7 +126,11 @@ class _RunParser:
 
     def parse(self):
         result = self.best(0)
-        return None if result is None else result[1]
+        if result is None:
+            return None
+        records = [record for record in result[1] if not isinstance(record, str)]
+        tail = next((record for record in result[1] if isinstance(record, str)), "")
+        return records, tail
 
     def best(self, start: int):
         if start in self.best_memo:
@@ -133,7 +140,7 @@ class _RunParser:
         if _JUNK.match(text[start:]):
             self.best_memo[start] = (0.0, [])
             return self.best_memo[start]
-        found = None
+        found = (-100.0 - (len(text) - start), [text[start:]])  # an unreadable rest, kept to be listed
         for end in range(start + 2, min(len(text), start + MAX_NAME) + 1):
             name = text[start:end]
             name_score = self._name_score(name, start, end)
@@ -143,7 +150,7 @@ class _RunParser:
                 if cell_end < len(text) and text[cell_end - 1].isdigit() and text[cell_end].isdigit():
                     continue
                 rest = self.best(cell_end)
-                if rest is None:
+                if rest is None or not cells or not cells[self.roles.index("value")]:
                     continue
                 score = name_score + cell_score + self._record_score(cells) + rest[0]
                 if found is None or score > found[0]:
@@ -159,7 +166,9 @@ class _RunParser:
             return None  # a number is never cut from the name beside it
         if start > 0 and name[0].isdigit() and (text[start - 1].isdigit() or text[start - 1] == "%"):
             return None
-        if is_value(name) or is_unit(name[:1]) and name[:1] in "%‰":
+        if start > 0 and text[start - 1].isdigit() and (is_unit(name[:1]) or is_unit(name[:2])):
+            return None  # the unit of the number before it
+        if is_value(name) or (is_unit(name[:1]) and name[:1] in "%‰"):
             return None
         score = 0.0
         if name[-1] in _BAD_NAME_END:
@@ -188,7 +197,9 @@ class _RunParser:
                 continue
             cut = end < len(text) and text[end - 1].isdigit() and text[end].isdigit()
             penalty = -0.5 if cut else 0.0
-            if cut and not (index + 1 < len(self.roles) and self.roles[index + 1] in {"value", "actual", "weight", "score"}):
+            if cut and not (
+                index + 1 < len(self.roles) and self.roles[index + 1] in {"value", "actual", "weight", "score"}
+            ):
                 continue
             for rest_end, rest, score in self.cells(end, index + 1):
                 options.append((rest_end, (cell, *rest), score + penalty))

@@ -13,9 +13,7 @@ _COMPARATOR = r"(?:>=|<=|≥|≤|≧|≦|⩾|⩽|>|<|=|﹦|＝|═|不低于|不
 _UNIT = "|".join(sorted((re.escape(unit) for unit in v.UNITS), key=len, reverse=True))
 _UNIT_PHRASE = rf"(?:(?:{_UNIT})(?:/(?:{_UNIT}))?|/(?:{_UNIT}))"
 _TRAIL = r"(?:以上|及以上|以内|以下|之内|左右)?"
-QUANTITY = re.compile(
-    rf"^{_COMPARATOR}?{_NUMBER}(?:[-~～至]{_NUMBER})?{_UNIT_PHRASE}?{_TRAIL}$"
-)
+QUANTITY = re.compile(rf"^{_COMPARATOR}?{_NUMBER}(?:[-~～至]{_NUMBER})?{_UNIT_PHRASE}?{_TRAIL}$")
 _DATE_VALUE = re.compile(r"^(?:\d{4}年)?(?:\d{1,2}月)?(?:\d{1,2}日)?(?:底|末)?(?:前|之前|以前|内)$")
 _PLAIN_NUMBER = re.compile(rf"^{_NUMBER}分?$")
 _AMOUNT = re.compile(r"^(?:0|[1-9]\d{0,2}(?:,\d{3})+|[1-9]\d*)(?:\.\d+)?(?:万元|万|元)?$")

@@ -19,14 +19,13 @@ from .labels import (
     fund_unit,
     goal_period,
     header_role,
-    is_budget_block_label,
     is_ignored,
     is_self_evaluation_title,
     is_sheet_title,
     project_field,
 )
 from .model import BUDGET_AMOUNTS, BudgetLine, ExtractedBudget, ExtractedSheet, Extraction, Issue
-from .shapes import is_amount, is_number, is_percent
+from .shapes import is_amount, is_number, is_percent, is_value
 from .stream import Line, read_lines
 from .text_utils import amount_in_wan, compact, nfkc_compact, one_line, period_dates, years_in
 
@@ -54,6 +53,7 @@ class SheetReader:
         self.rows_seen = 0
         self.broken = False
         self.budget_columns: list[tuple[int, str]] = []
+        self.last_total: str | None = None
 
     # -- sheets ------------------------------------------------------------------------------------
 
@@ -71,7 +71,7 @@ class SheetReader:
         if caption := _TITLE_YEAR_SUFFIX.search(title):
             self.sheet.year = self.sheet.year or int(re.search(r"20\d{2}", caption.group()).group())
         self.fund_columns, self.fund_unit, self.pending_goals = {}, None, []
-        self.budget_columns = []
+        self.budget_columns, self.last_total = [], None
         self.paragraph_mode, self.rows_seen = False, 0
         return self.sheet
 
@@ -119,6 +119,7 @@ class SheetReader:
     # -- the stream --------------------------------------------------------------------------------
 
     def read(self, lines: list[Line]) -> None:
+        last = None
         for line in lines:
             filled = [cell for cell in line.cells if cell.strip()]
             if not filled:
@@ -130,8 +131,25 @@ class SheetReader:
                 self._line(line, filled)
             except Exception as exc:  # noqa: BLE001 - one unreadable table must not sink the document
                 self._drop_sheet(line.location, exc)
+            last = line
         self._flush_paragraphs()
+        if lines:
+            self._drop_cut_row(last)
         self._close()
+
+    def _drop_cut_row(self, last: Line) -> None:
+        """A document cut short (a page saved in part) ends inside its last row: that row is left out
+        and listed, unless its value is complete."""
+        table = self.table
+        if table is None or not table.indicators or table.indicators[-1].location != last.location:
+            return
+        indicator = table.indicators[-1]
+        if is_value(indicator.value):
+            return
+        table.indicators.pop()
+        self.extraction.skipped.append(
+            Issue(f"文件在此处截断，最后一行“{indicator.level3}”不完整，未导入", indicator.location)
+        )
 
     def _line(self, line: Line, filled: list[str]) -> None:
         if line.is_text and self._paragraph_cell(filled[0].strip(), line):
@@ -309,7 +327,9 @@ class SheetReader:
                 part_columns.setdefault(fund[1][0], []).append(i)
         goal_labels = [i for i in labels if goal_period(cells[i]) and not project_field(cells[i])]
         side_by_side = len(goal_labels) >= 2 and goal_labels == labels[-len(goal_labels) :]
-        if side_by_side and all(not cells[i].strip() for i in range(goal_labels[0], goal_labels[-1]) if i not in goal_labels):
+        if side_by_side and all(
+            not cells[i].strip() for i in range(goal_labels[0], goal_labels[-1]) if i not in goal_labels
+        ):
             self._goal_columns(cells, goal_labels, specific_goals and not project_period)
             labels = labels[: -len(goal_labels)]
         for position, index in enumerate(labels):
@@ -360,10 +380,11 @@ class SheetReader:
             self.fund_columns[period] = column
             self.last_total = period
         if period is None:
-            if len(self.fund_columns) >= 2:
+            columns = set(self.fund_columns.values())
+            if len(columns) >= 2:  # totals side by side: the part belongs to the nearest column
                 period = min(self.fund_columns, key=lambda p: (abs(self.fund_columns[p] - column), p != "mid_term"))
-            else:
-                period = getattr(self, "last_total", None) or "annual"
+            else:  # totals one under the other: the part belongs to the last total printed
+                period = self.last_total or "annual"
         amount = self._amount(values[:1], location)
         funding = self.sheet.funding(period)
         for part in parts:
@@ -522,4 +543,6 @@ def _resolve_periods(sheet: ExtractedSheet) -> None:
 
 
 def read_sheets(document: Document, extraction: Extraction) -> None:
-    SheetReader(extraction).read(read_lines(document))
+    lines, issues = read_lines(document)
+    extraction.skipped.extend(Issue(message, location) for message, location in issues)
+    SheetReader(extraction).read(lines)

@@ -25,6 +25,7 @@ from functools import lru_cache
 
 from budgets.readers import Document, Location
 
+from ..levels import level1_code, level1_for, level2_code
 from . import vocabulary as v
 from .labels import (
     budget_column,
@@ -127,10 +128,7 @@ def classify(text: str) -> str:
 
 
 def _forms() -> list[str]:
-    from ..levels import _LEVEL1_BY_LABEL, _LEVEL2_BY_LABEL
-
-    level_words = {*_LEVEL1_BY_LABEL, *_LEVEL2_BY_LABEL, *v.LEVEL1_EXTRA, *v.LEVEL2_EXTRA, "成本"}
-    levels = {word + suffix for word in level_words for suffix in ("指标", "目标")}
+    levels = {word + suffix for word in v.LEVEL_WORDS for suffix in ("指标", "目标")}
     levels = {form for form in levels if len(form) >= 4}
     headers = {
         "一级指标", "二级指标", "三级指标", "指标名称", "年度指标值", "指标值", "目标值", "年度目标值", "实施周期目标值",
@@ -161,7 +159,7 @@ def _label_pattern() -> re.Pattern:
     alternatives = [_SPACE.join(re.escape(char) for char in form) for form in _forms()]
     sub_fund = r"其中[:：]\s*[\u4e00-\u9fff、]{2,16}?(?:资金|拨款)"
     points = r"(?:\s*[(（]\s*\d+(?:\s*-\s*\d+)?\s*分?\s*[)）]\s*分?)?"
-    suffix = r"(?:\s*[(（][A-Za-z/]{1,3}[)）]|\s*[(（](?:万元|元|盖章)[)）])?\s*[:：]?"
+    suffix = r"(?:\s*[(（][A-Za-z/]{1,3}[)）]|\s*[(（](?:万元|元|盖章)[)）])?(?:\s*[:：])?"
     return re.compile(rf"(?:{sub_fund}|(?:{'|'.join(alternatives)}){points}){suffix}")
 
 
@@ -197,7 +195,9 @@ def _glued(text: str, position: int, pieces: list) -> bool:
     return bool(pieces) and position < len(text) and not text[position].isspace() and text[position - 1] not in ":："
 
 
-_TITLE_IN_RUN = re.compile(r"[^。；;:：!！?？]{0,40}?绩效(?:目标)?(?:自评|申报|审批|批复)?表(?:\s*[(（]\s*20\d{2}\s*年度?\s*[)）])?")
+_TITLE_IN_RUN = re.compile(
+    r"[^。；;:：!！?？]{0,40}?绩效(?:目标)?(?:自评|申报|审批|批复)?表(?:\s*[(（]\s*20\d{2}\s*年度?\s*[)）])?"
+)
 _DATE = re.compile(r"20\d{2}年\d{1,2}月\d{1,2}日")
 
 
@@ -229,6 +229,12 @@ class _Record:
     cells: list = field(default_factory=list)
     location: Location | None = None
     notes: list = field(default_factory=list)
+    labels: list = field(default_factory=list)  # (kind, text) of the 一级/二级 labels before the name
+
+
+def _owned_by(level1: str, label: str) -> bool:
+    code = level1_code(level1)
+    return bool(code) and level1_for("", level2_code(label, code)) == code
 
 
 class Assembler:
@@ -250,7 +256,10 @@ class Assembler:
         self.layout = "cell"  # how the header came: cell | line | run
         self.record: _Record | None = None
         self.level_memory: dict[str, str] = {}  # "L1-vocabulary" -> level used in this table
+        self.current_level1 = ""
+        self.only_level2 = False  # the table has printed 二级 labels and no 一级 one
         self.pending_header: Line | None = None
+        self.issues: list[tuple[str, Location]] = []  # what could not be read, with where
 
     # -- output ------------------------------------------------------------------------------------
 
@@ -442,7 +451,7 @@ class Assembler:
         columns = ["一级指标", "二级指标", "三级指标", *header[name_at + 1 :]]
         self.emit(Line(columns, self.header_location, aligned=True))
         self.header = []
-        self.mode, self.level_memory = "records", {}
+        self.mode, self.level_memory, self.current_level1, self.only_level2 = "records", {}, "", False
         return True
 
     # -- records -----------------------------------------------------------------------------------
@@ -453,16 +462,13 @@ class Assembler:
                 self.finish_record()
             record = self.record or _Record(location=piece.location)
             self.record = record
-            level = self._level_of(kind, piece.text, record)
-            setattr(record, level, piece.text)
-            if level == "level1":
-                record.level2 = ""
+            record.labels.append((kind, piece.text))
             return True
         if kind == POINTS:
             record = self.record
-            if record is not None and not record.name and (record.level2 or record.level1):
-                level = "level2" if record.level2 else "level1"
-                setattr(record, level, getattr(record, level) + piece.text)
+            if record is not None and not record.name and record.labels:
+                kind, text = record.labels[-1]
+                record.labels[-1] = (kind, text + piece.text)
             return True
         if kind == EMPTY:
             return False
@@ -475,19 +481,32 @@ class Assembler:
             return False
         return True
 
-    def _level_of(self, kind: str, text: str, record: _Record) -> str:
-        """Which level a 一级/二级 label fills. Two labels in a row are 一级 then 二级; a table whose
-        二级 column holds labels usually printed as 一级 (实施效果指标 | 产出指标) keeps doing so."""
-        after_label = bool(record.level1 or record.level2) and not record.name
-        if kind == L2:
-            return "level2"
-        if after_label and record.level1 and not record.level2:
-            if kind in {L1, L12}:
+    def _assign_levels(self, record: _Record) -> None:
+        """Which level each printed label fills. Two labels in a row are 一级 then 二级; a table whose
+        二级 column holds labels usually printed as 一级 (实施效果指标 | 产出指标) keeps doing so; a
+        label that is both (成本指标) is the 二级 of the 一级 in force when that 一级 owns it."""
+        labels = record.labels
+        if not labels:
+            return
+        higher = [text for kind, text in labels[:-1] if kind in {L1, L12}]
+        if len(labels) >= 2 and higher:
+            second_kind, second = labels[-1]
+            record.level1, record.level2 = higher[-1], second
+            if second_kind in {L1, L12}:
                 self.level_memory["L1"] = "level2"
-            return "level2"
-        if kind == L1:
-            return self.level_memory.get("L1", "level1")
-        return "level1" if not after_label else "level2"
+        elif len(labels) >= 2:
+            record.level2 = labels[-1][1]  # 二级 labels with no indicator of their own
+        else:
+            kind, text = labels[0]
+            if kind == L2 or (kind == L1 and self.level_memory.get("L1") == "level2"):
+                record.level2 = text
+            elif kind == L12 and (_owned_by(self.current_level1, text) or self.only_level2):
+                record.level2 = text
+            else:
+                record.level1 = text
+        if record.level1:
+            self.current_level1 = record.level1
+        self.only_level2 = not self.current_level1 and bool(record.level2)
 
     def _record_text(self, piece: Piece, source: str) -> None:
         record = self.record
@@ -520,10 +539,14 @@ class Assembler:
         self.finish_record()
         parsed = parse_run_records(re.sub(r"\s+", "", piece.text), self.after_name)
         if not parsed:
+            self.issues.append((f"无法按指标读取的文字“{_short(piece.text)}”", piece.location))
             self.emit(Line([piece.text], piece.location, is_text=True))
             return
+        records, tail = parsed
+        if tail:
+            self.issues.append((f"无法按指标读取的文字“{_short(tail)}”（可能被截断），未导入", piece.location))
         record = self.record or _Record(location=piece.location)
-        for name, cells in parsed:
+        for name, cells in records:
             record.name, record.cells = name, cells
             record.location = record.location or piece.location
             record.notes.append(SPLIT_BY_SHAPE)
@@ -540,15 +563,22 @@ class Assembler:
         record = self.record
         if record is None:
             return
-        if not record.name and not (record.level1 or record.level2):
+        if not record.name and not record.labels:
             self.record = None
             return
+        self._assign_levels(record)
         cells = [record.level1, record.level2, record.name, *record.cells[: len(self.after_name)]]
         cells += [""] * (3 + len(self.after_name) - len(cells))
         self.emit(Line(cells, record.location, aligned=True, notes=tuple(record.notes)))
         self.record = None
 
     # -- paragraphs --------------------------------------------------------------------------------
+
+    def _held_text(self, piece: Piece, glued: bool, *, last: bool) -> None:
+        if not glued and last and self.mode == "records":
+            self._record_text(piece, "line")
+        else:
+            self.piece(piece, explicit=False, source="run" if glued else "line")
 
     def paragraph(self, text: str, location: Location, *, heading: bool, gap: int) -> None:
         key = nfkc_compact(text)
@@ -593,13 +623,29 @@ class Assembler:
             return
         glued = any(p.glued for p in pieces)
         source = "run" if glued else "line"
+        held: Piece | None = None  # text waiting for the label after it, which may belong to it
         for index, piece in enumerate(pieces):
-            if not glued and index == len(pieces) - 1 and piece.kind == TEXT and self.mode == "records":
-                self._record_text(piece, "line")
+            if self.mode == "records" and piece.kind in _NOT_IN_TABLES and (piece.glued or held):
+                piece = Piece(piece.text, TEXT, piece.location, piece.glued)  # "严格执行率": part of a name
+            if piece.kind == TEXT:
+                held = piece if held is None else Piece(held.text + piece.text, TEXT, held.location, held.glued)
                 continue
+            if held is not None:
+                self._held_text(held, glued, last=False)
+                held = None
             self.piece(piece, explicit=False, source=source)
+        if held is not None:
+            self._held_text(held, glued, last=True)
         if not glued and self.mode != "header":
             self.end_of_row()
+
+
+_NOT_IN_TABLES = {BUDGET, FUND, BLOCK, GOAL}
+
+
+def _short(text: str, size: int = 30) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= size else text[:size] + "…"
 
 
 def _is_stub(text: str) -> bool:
@@ -646,7 +692,7 @@ def _join_page_marks(texts: list[tuple[str, Location, bool, int]]) -> list[tuple
     expected = 1
     for text, location, heading, gap in texts:
         match = _PAGE_MARK.match(text.strip())
-        if match and int(match.group(1)) == expected and len(text) > 120:
+        if match and int(match.group(1)) == expected and len(text) > 60:
             body = text.strip()[match.end() :]
             if expected > 1 and joined:
                 previous = joined[-1]
@@ -659,7 +705,8 @@ def _join_page_marks(texts: list[tuple[str, Location, bool, int]]) -> list[tuple
     return joined
 
 
-def read_lines(document: Document) -> list[Line]:
+def read_lines(document: Document) -> tuple[list[Line], list[tuple[str, Location]]]:
+    """The rows of the document for the sheet reader, and what could not be read (message, where)."""
     assembler = Assembler()
     pending: list[tuple[str, Location, bool, int]] = []
 
@@ -684,4 +731,4 @@ def read_lines(document: Document) -> list[Line]:
             pending.append((block.text, block.location, block.kind == "heading", block.gap_before))
     flush_paragraphs()
     assembler.flush()
-    return assembler.lines
+    return assembler.lines, assembler.issues

@@ -269,6 +269,13 @@ LEVEL1_EXTRA = {
     "满意度目标",
 }
 LEVEL2_EXTRA: set[str] = set()
+# Every 一级/二级 word a run with no separators is cut at (printed with 指标 or 目标 after it).
+LEVEL_WORDS = {
+    "产出", "效益", "效果", "满意度", "成本", "投入", "过程", "影响力", "项目完成", "项目效益", "预期产出",
+    "实施效果", "数量", "质量", "时效", "进度", "经济成本", "社会成本", "生态环境成本", "生态成本", "环境成本",
+    "经济效益", "社会效益", "生态效益", "环境效益", "生态环境效益", "可持续影响", "服务对象满意度",
+    "社会公众或服务对象满意度", "履职效益", "投入管理", "项目管理", "资产管理", "目标管理", "预算管理", "财务管理",
+}  # fmt: skip
 
 # Page chrome of published pages and sharing sites: a line starting with one of these is not data.
 CHROME_PREFIXES = (
