@@ -9,7 +9,8 @@ import re
 _BLOCK_TAGS = re.compile(r"<\s*(?:/\s*)?(?:p|div|br|li|tr|h[1-6])\b[^>]*>", re.IGNORECASE)
 _CHECKBOX = re.compile(r"<\s*input\b([^>]*)>", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]{0,2000}>")
-_MARKDOWN_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
+# Emphasis around words; "**" after a comparison sign is a template placeholder ("(≥**个)"), kept.
+_MARKDOWN_EMPHASIS = re.compile(r"(\*\*|__)([^*()≥≤<>=\n]{1,80}?)\1")
 _SPACES = re.compile(r"[ \t\u00a0\u3000]+")
 
 

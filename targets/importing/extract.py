@@ -6,6 +6,7 @@ from budgets.tables.extract import extract_budget_tables
 from .metadata import detect_department_and_year, detect_money_unit
 from .model import Extraction
 from .project_budget_table import read_project_budget_tables
+from .prose import read_prose_targets
 from .sheets import read_sheets
 
 
@@ -22,5 +23,6 @@ def extract(document: Document) -> Extraction:
     )
     read_sheets(document, extraction)
     read_project_budget_tables(document, extraction)
+    read_prose_targets(document, extraction)
     extraction.budget_tables = extract_budget_tables(document, year=year, default_unit=extraction.money_unit)
     return extraction

@@ -18,6 +18,7 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
 from .shapes import (
+    is_bare_verb,
     is_comparator,
     is_number,
     is_quantity,
@@ -38,7 +39,7 @@ _JUNK = re.compile(r"^[\s.。…·、，,;；:：*＊\-—_|]*$")
 
 def _fits(role: str, text: str) -> bool:
     if role in {"value", "actual"}:
-        return is_value(text)
+        return is_value(text) and not is_bare_verb(text)
     if role in {"weight", "score"}:
         return is_number(text) and _number(text) is not None and _number(text) <= 100
     if role == "unit":
@@ -140,7 +141,7 @@ class _RunParser:
         if _JUNK.match(text[start:]):
             self.best_memo[start] = (0.0, [])
             return self.best_memo[start]
-        found = (-100.0 - (len(text) - start), [text[start:]])  # an unreadable rest, kept to be listed
+        found = (-50.0 - 0.2 * (len(text) - start), [text[start:]])  # an unreadable rest, kept to be listed
         for end in range(start + 2, min(len(text), start + MAX_NAME) + 1):
             name = text[start:end]
             name_score = self._name_score(name, start, end)

@@ -8,22 +8,22 @@ from functools import lru_cache
 
 from . import vocabulary as v
 
-_NUMBER = r"(?:0|[1-9]\d*)(?:\.\d+)?"
-_COMPARATOR = r"(?:>=|<=|≥|≤|≧|≦|⩾|⩽|>|<|=|﹦|＝|═|不低于|不少于|不小于|不高于|不超过|不大于|不多于|大于|小于|高于|低于|超过|至少|达到)"
+NUMBER = r"(?:0|[1-9]\d*)(?:\.\d+)?"
+COMPARATOR = r"(?:>=|<=|≥|≤|≧|≦|⩾|⩽|>|<|=|﹦|＝|═|不低于|不少于|不小于|不高于|不超过|不大于|不多于|大于|小于|高于|低于|超过|至少|达到)"
 _UNIT = "|".join(sorted((re.escape(unit) for unit in v.UNITS), key=len, reverse=True))
-_UNIT_PHRASE = rf"(?:(?:{_UNIT})(?:/(?:{_UNIT}))?|/(?:{_UNIT}))"
+UNIT_PHRASE = rf"(?:(?:{_UNIT})(?:/(?:{_UNIT}))?|/(?:{_UNIT}))"
 _TRAIL = r"(?:以上|及以上|以内|以下|之内|左右)?"
-QUANTITY = re.compile(rf"^{_COMPARATOR}?{_NUMBER}(?:[-~～至]{_NUMBER})?{_UNIT_PHRASE}?{_TRAIL}$")
+QUANTITY = re.compile(rf"^{COMPARATOR}?{NUMBER}(?:[-~～至]{NUMBER})?{UNIT_PHRASE}?{_TRAIL}$")
 _DATE_VALUE = re.compile(r"^(?:\d{4}年)?(?:\d{1,2}月)?(?:\d{1,2}日)?(?:底|末)?(?:前|之前|以前|内)$")
-_PLAIN_NUMBER = re.compile(rf"^{_NUMBER}分?$")
+_PLAIN_NUMBER = re.compile(rf"^{NUMBER}分?$")
 _AMOUNT = re.compile(r"^(?:0|[1-9]\d{0,2}(?:,\d{3})+|[1-9]\d*)(?:\.\d+)?(?:万元|万|元)?$")
-_PERCENT = re.compile(rf"^{_NUMBER}%$")
-_COMPARATOR_ONLY = re.compile(rf"^{_COMPARATOR}$")
+_PERCENT = re.compile(rf"^{NUMBER}%$")
+_COMPARATOR_ONLY = re.compile(rf"^{COMPARATOR}$")
 _NATURE_WORDS = {"定性", "定量", "正向", "反向", "正向指标", "反向指标", "定性指标", "定量指标"}
 _QUALITATIVE_PHRASE = re.compile(
     rf"^(?:{'|'.join(v.QUALITATIVE_ADVERBS)})?(?:{'|'.join(v.QUALITATIVE_VERBS)})$"
     rf"|^按(?:计划|时|期|月|季|年|规定|要求|标准)(?:完成|实施|执行|发放|安排|落实|到位|开展)?$"
-    rf"|^(?:不超|未超|不低于|不少于|不高于|不超过)[\u4e00-\u9fff]{{1,6}}$"
+    rf"|^(?:不超|未超|不低于|不少于|不高于|不超过)[\u4e00-\u9fff]{{1,3}}$"
 )
 
 
@@ -50,7 +50,7 @@ def is_percent(text: str) -> bool:
 @lru_cache(maxsize=65536)
 def is_unit(text: str) -> bool:
     key = _key(text)
-    return bool(key) and (key in v.UNITS or bool(re.fullmatch(_UNIT_PHRASE, key)))
+    return bool(key) and (key in v.UNITS or bool(re.fullmatch(UNIT_PHRASE, key)))
 
 
 @lru_cache(maxsize=65536)
@@ -77,11 +77,16 @@ def is_value(text: str) -> bool:
     return is_quantity(text) or is_qualitative(text)
 
 
+def is_bare_verb(text: str) -> bool:
+    """提高, 下降: a qualitative value only where a cell boundary says so, never cut out of a run."""
+    return _key(text) in v.QUALITATIVE_VERBS
+
+
 @lru_cache(maxsize=65536)
 def unit_of(text: str) -> str:
     """The unit a quantity is printed with ("%", "米", ""), for comparing a target with an actual."""
     key = _key(text)
-    match = re.search(rf"{_NUMBER}((?:{_UNIT_PHRASE}))?{_TRAIL}$", key)
+    match = re.search(rf"{NUMBER}((?:{UNIT_PHRASE}))?{_TRAIL}$", key)
     return (match.group(1) or "") if match else ""
 
 
