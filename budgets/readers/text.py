@@ -16,7 +16,8 @@ Everything else is a heading (markdown ``#`` or a short title line) or a paragra
 import re
 
 from .cleaning import markup_to_text
-from .structure import Block, Document, Location, Row
+from .limits import Budget, limit
+from .structure import Block, DisclosureReadError, Document, Location, Row
 
 _HEADING = re.compile(r"^(#{1,6})\s*(.*)$")
 _PIPE_SEPARATOR = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?$")
@@ -103,8 +104,11 @@ class _Builder:
         self.blank_lines = 0
 
 
-def read_text(text: str, name: str) -> Document:
+def read_text(text: str, name: str, budget: Budget | None = None) -> Document:
+    budget = budget or Budget(name)
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if len(lines) > budget.rows_left:
+        raise DisclosureReadError(f"文件“{name}”超过 {limit('DISCLOSURE_MAX_ROWS'):,} 行上限，无法导入。")
     single_cell_lines = sum(1 for line in lines if _is_single_cell_line(line) and line.strip())
     multi_cell_lines = sum(1 for line in lines if line.count("\t") >= 1 and not _is_single_cell_line(line))
     cell_per_line = single_cell_lines > multi_cell_lines
@@ -114,6 +118,7 @@ def read_text(text: str, name: str) -> Document:
     while index < len(lines):
         line = lines[index]
         line_no = index + 1
+        budget.row(min(line.count("\t") + line.count("|") + 1, budget.columns))
         if _is_blank(line) and not (cell_per_line and _is_single_cell_line(line)):
             blanks = 0
             while (
