@@ -118,7 +118,7 @@ def read_text(text: str, name: str, budget: Budget | None = None) -> Document:
     while index < len(lines):
         line = lines[index]
         line_no = index + 1
-        budget.row(min(line.count("\t") + line.count("|") + 1, budget.columns))
+        budget.row(line.count("\t") + line.count("|") + 1)
         if _is_blank(line) and not (cell_per_line and _is_single_cell_line(line)):
             blanks = 0
             while (
