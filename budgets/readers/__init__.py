@@ -67,7 +67,7 @@ def detect_format(name: str, content: bytes) -> str:
 def _decode(content: bytes, name: str) -> str:
     head = content[:8192]
     controls = sum(1 for byte in head if byte < 9 or 13 < byte < 32)
-    if controls > max(2, len(head) // 100):  # a stray NUL is stripped later; many control bytes mean binary
+    if controls * 100 > len(head):  # a stray NUL in a text is stripped later; many control bytes mean binary
         raise DisclosureReadError(f"文件“{name}”是二进制文件，不是文本。")
     for encoding in ("utf-8-sig", "gb18030"):
         try:

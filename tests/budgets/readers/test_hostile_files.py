@@ -113,5 +113,8 @@ def test_damaged_files_get_a_precise_chinese_message(content, name, message):
 
 
 def test_control_characters_never_leave_a_reader():
-    document = read_document("项目名称\t网站\x00运维\x07\n".encode(), "控制字符.txt")
+    text = "示例单位2025年部门预算\n" + "说明文字。" * 40 + "\n项目名称\t网站\x00运维\x07\n"
+    document = read_document(text.encode(), "控制字符.txt")
     assert document.tables[0].rows[0].cells == ["项目名称", "网站运维"]
+    with pytest.raises(DisclosureReadError, match="二进制"):
+        read_document(b"\x00\x01binary", "二进制.txt")
