@@ -369,8 +369,8 @@ class SheetReader:
         elif field_name == "period":
             sheet.start, sheet.end = period_dates(value)
         elif field_name in {"start", "end"}:
-            dates = period_dates(value)[0]
-            setattr(sheet, field_name, dates)
+            start, end = period_dates(value)
+            setattr(sheet, field_name, start if field_name == "start" else (end or start))
         else:
             sheet.fields.setdefault(field_name, one_line(value))
 
