@@ -17,6 +17,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
+from . import vocabulary as v
 from .shapes import (
     is_bare_verb,
     is_comparator,
@@ -119,9 +120,35 @@ def parse_run_records(text: str, roles: list[str]) -> tuple[list[tuple[str, list
     return parsed
 
 
+_VALUE_OPENERS = frozenset(
+    "0123456789≥≤><=≧≦⩾⩽﹦＝按不未至达大小高低超"
+    + "".join(word[0] for word in (*v.QUALITATIVE_WORDS, *v.QUALITATIVE_ADVERBS, *v.QUALITATIVE_VERBS))
+)
+
+
+def _openers(roles: tuple[str, ...]) -> frozenset:
+    """Characters the cells after a name can start with (the first role that must be printed decides)."""
+    chars = set()
+    for role in roles:
+        if role in {"weight", "score"}:
+            chars |= set("0123456789")
+        elif role in {"value", "actual"}:
+            chars |= _VALUE_OPENERS
+        elif role == "nature":
+            chars |= set("≥≤><=≧≦﹦＝定正反不")
+        elif role == "explanation":
+            chars |= {cue[0] for cue in v.EXPLANATION_CUES}
+        elif role == "reason":
+            chars |= {cue[0] for cue in v.REASON_CUES}
+        if role == "value":
+            break
+    return frozenset(chars)
+
+
 class _RunParser:
     def __init__(self, text: str, roles: tuple[str, ...]):
         self.text, self.roles = text, roles
+        self.openers = _openers(roles)
         self.best_memo: dict[int, tuple[float, list] | None] = {}
         self.cells_memo: dict[tuple[int, int], list] = {}
 
@@ -143,11 +170,16 @@ class _RunParser:
             return self.best_memo[start]
         found = (-50.0 - 0.2 * (len(text) - start), [text[start:]])  # an unreadable rest, kept to be listed
         for end in range(start + 2, min(len(text), start + MAX_NAME) + 1):
+            if end < len(text) and text[end] not in self.openers:
+                continue  # no cell can start here
+            options = self.cells(end, 0)
+            if not options:
+                continue
             name = text[start:end]
             name_score = self._name_score(name, start, end)
             if name_score is None:
                 continue
-            for cell_end, cells, cell_score in self.cells(end, 0):
+            for cell_end, cells, cell_score in options:
                 if cell_end < len(text) and text[cell_end - 1].isdigit() and text[cell_end].isdigit():
                     continue
                 rest = self.best(cell_end)
@@ -208,7 +240,7 @@ class _RunParser:
             for rest_end, rest, score in self.cells(start, index + 1):
                 options.append((rest_end, ("", *rest), score - (2.0 if role == "actual" else 0.2)))
         options.sort(key=lambda option: -option[2])
-        self.cells_memo[key] = options[:24]
+        self.cells_memo[key] = options[:6]
         return self.cells_memo[key]
 
     def _free_text_ends(self, start: int, role: str) -> list[int]:
