@@ -41,7 +41,12 @@ def _cells_document(count: int) -> bytes:
 
 
 def _space_document(count: int) -> bytes:
-    lines = ["示例单位项目支出绩效目标申报表", "项目名称 示例项目", "年度资金总额: 100", "一级指标 二级指标 三级指标 指标值 备注"]
+    lines = [
+        "示例单位项目支出绩效目标申报表",
+        "项目名称 示例项目",
+        "年度资金总额: 100",
+        "一级指标 二级指标 三级指标 指标值 备注",
+    ]
     for index in range(count):
         lines.append(("产出指标 数量指标 " if index % 10 == 0 else "") + f"巡检站点数量第{index}项 ≥{index + 1}个")
     return "\n".join(lines).encode()

@@ -41,9 +41,9 @@ def detect_format(name: str, content: bytes) -> str:
                 names = set(archive.namelist())
         except (zipfile.BadZipFile, OSError, ValueError, EOFError):
             names = set()
-        if "word/document.xml" in names or suffix == ".docx" and not names:
+        if "word/document.xml" in names or (suffix == ".docx" and not names):
             return "docx"
-        if "xl/workbook.xml" in names or suffix == ".xlsx" and not names:
+        if "xl/workbook.xml" in names or (suffix == ".xlsx" and not names):
             return "xlsx"
         raise DisclosureReadError(f"文件“{name}”是压缩包，但不是 Word（.docx）或 Excel（.xlsx）文件。")
     if suffix in {".docx", ".xlsx"}:
@@ -110,8 +110,10 @@ def read_document(content: bytes, name: str) -> Document:
         raise DisclosureReadError(f"文件“{name}”过大，读取时超出内存上限，无法导入。") from exc
     except RecursionError as exc:
         raise DisclosureReadError(f"文件“{name}”嵌套过深，无法读取。") from exc
-    except Exception as exc:  # noqa: BLE001 - a library's own error is never shown to the user
-        raise DisclosureReadError(f"文件“{name}”不是有效的 {LABELS[kind]} 文件（已损坏或格式不完整），无法读取。") from exc
+    except Exception as exc:
+        raise DisclosureReadError(
+            f"文件“{name}”不是有效的 {LABELS[kind]} 文件（已损坏或格式不完整），无法读取。"
+        ) from exc
     if not any(block.text.strip() or block.rows for block in document.blocks):
         raise DisclosureReadError(f"文件“{name}”中没有可读取的文字或表格。")
     return document

@@ -19,7 +19,9 @@ LABELS = {"docx": "Word（.docx）", "xlsx": "Excel（.xlsx）"}
 
 
 def damaged(name: str, kind: str) -> DisclosureReadError:
-    return DisclosureReadError(f"文件“{name}”不是有效的 {LABELS.get(kind, 'Office')} 文件（已损坏或不完整），无法读取。")
+    return DisclosureReadError(
+        f"文件“{name}”不是有效的 {LABELS.get(kind, 'Office')} 文件（已损坏或不完整），无法读取。"
+    )
 
 
 def check_office_container(content: bytes, name: str, expected: str | None = None) -> str:
@@ -40,7 +42,9 @@ def check_office_container(content: bytes, name: str, expected: str | None = Non
             raise damaged(name, expected or "office")
         raise DisclosureReadError(f"文件“{name}”是压缩包，但不是 Word（.docx）或 Excel（.xlsx）文件。")
     if len(members) > limit("DISCLOSURE_MAX_MEMBERS"):
-        raise DisclosureReadError(f"文件“{name}”包含超过 {limit('DISCLOSURE_MAX_MEMBERS')} 个内部文件的上限，无法导入。")
+        raise DisclosureReadError(
+            f"文件“{name}”包含超过 {limit('DISCLOSURE_MAX_MEMBERS')} 个内部文件的上限，无法导入。"
+        )
     total = 0
     for member in members:
         if member.flag_bits & 0x1:

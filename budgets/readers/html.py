@@ -58,7 +58,9 @@ def read_html(content: str, name: str, budget: Budget | None = None) -> Document
     budget = budget or Budget(name)
     tags = content.count("<")
     if tags > limit("DISCLOSURE_MAX_XML_NODES"):
-        raise DisclosureReadError(f"文件“{name}”的 HTML 标签超过 {limit('DISCLOSURE_MAX_XML_NODES'):,} 个上限，无法导入。")
+        raise DisclosureReadError(
+            f"文件“{name}”的 HTML 标签超过 {limit('DISCLOSURE_MAX_XML_NODES'):,} 个上限，无法导入。"
+        )
     document = Document(name=name, format="html")
     try:
         root = lxml.html.document_fromstring(content, parser=lxml.html.HTMLParser(huge_tree=False))

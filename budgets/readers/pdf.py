@@ -34,7 +34,7 @@ def page_count(content: bytes, name: str) -> int:
         count = resolve1(pages.get("Count")) if isinstance(pages, dict) else None
     except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
         raise DisclosureReadError(f"文件“{name}”是加密的 PDF，请去除密码后再导入。") from exc
-    except Exception as exc:  # noqa: BLE001 - pdfminer raises many kinds for damaged files
+    except Exception as exc:
         raise _damaged(name) from exc
     if not isinstance(count, int) or count < 0:
         raise _damaged(name)
@@ -45,11 +45,13 @@ def read_pdf(content: bytes, name: str, budget: Budget | None = None) -> Documen
     budget = budget or Budget(name)
     pages = page_count(content, name)
     if pages > limit("DISCLOSURE_MAX_PDF_PAGES"):
-        raise DisclosureReadError(f"文件“{name}”超过 {limit('DISCLOSURE_MAX_PDF_PAGES')} 页上限（共 {pages} 页），无法导入。")
+        raise DisclosureReadError(
+            f"文件“{name}”超过 {limit('DISCLOSURE_MAX_PDF_PAGES')} 页上限（共 {pages} 页），无法导入。"
+        )
     document = Document(name=name, format="pdf")
     try:
         pdf = pdfplumber.open(io.BytesIO(content))
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         raise _damaged(name) from exc
     with pdf:
         for page_number, page in enumerate(pdf.pages, start=1):

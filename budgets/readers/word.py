@@ -20,7 +20,7 @@ def _style_names(archive: zipfile.ZipFile, name: str, budget: Budget) -> dict[st
         return {}
     names = {}
     with open_member(archive, "word/styles.xml", name, "docx") as stream:
-        for event, element, _ in iter_xml(stream, name, "docx", budget, events=("end",)):
+        for _event, element, _ in iter_xml(stream, name, "docx", budget, events=("end",)):
             if element.tag == f"{W}style":
                 label = element.find(f"{W}name")
                 if label is not None:

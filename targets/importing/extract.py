@@ -9,7 +9,6 @@ from .project_budget_table import read_project_budget_tables
 from .prose import read_prose_targets
 from .sheets import read_sheets
 
-
 _SOURCES = {
     "reporting_unit": "填报单位",
     "budget_unit": "预算单位",
@@ -38,7 +37,9 @@ def extract(document: Document) -> Extraction:
     if extraction.department is None and extraction.sheets:
         extraction.department, source = sheet_unit(document, extraction.sheets)
         if extraction.department:
-            extraction.warnings.append(Issue(f"填报单位按“{_SOURCES[source]}”识别为“{extraction.department}”，请核对", None))
+            extraction.warnings.append(
+                Issue(f"填报单位按“{_SOURCES[source]}”识别为“{extraction.department}”，请核对", None)
+            )
     if extraction.year is None:
         extraction.year = sheet_year(extraction.sheets)
     extraction.budget_tables = extract_budget_tables(document, year=year, default_unit=extraction.money_unit)

@@ -315,7 +315,7 @@ def _splits(text: str, patterns: tuple[str, ...]):
         return
     pattern, rest = patterns[0], patterns[1:]
     if not pattern:
-        yield from ((("",) + tail) for tail in _splits(text, rest))
+        yield from (("", *tail) for tail in _splits(text, rest))
         return
     for end in range(1, len(text) + 1):
         if re.fullmatch(pattern, text[:end]):

@@ -9,7 +9,10 @@ from functools import lru_cache
 from . import vocabulary as v
 
 NUMBER = r"(?:0|[1-9]\d*)(?:\.\d+)?"
-COMPARATOR = r"(?:>=|<=|≥|≤|≧|≦|⩾|⩽|>|<|=|﹦|＝|═|不低于|不少于|不小于|不高于|不超过|不大于|不多于|大于|小于|高于|低于|超过|至少|达到)"
+COMPARATOR = (
+    r"(?:>=|<=|≥|≤|≧|≦|⩾|⩽|>|<|=|﹦|＝|═"
+    r"|不低于|不少于|不小于|不高于|不超过|不大于|不多于|大于|小于|高于|低于|超过|至少|达到)"
+)
 _UNIT = "|".join(sorted((re.escape(unit) for unit in v.UNITS), key=len, reverse=True))
 UNIT_PHRASE = rf"(?:(?:{_UNIT})(?:/(?:{_UNIT}))?|/(?:{_UNIT}))"
 _TRAIL = r"(?:以上|及以上|以内|以下|之内|左右)?"

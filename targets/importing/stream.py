@@ -130,19 +130,7 @@ def classify(text: str) -> str:
 def _forms() -> list[str]:
     levels = {word + suffix for word in v.LEVEL_WORDS for suffix in ("指标", "目标")}
     levels = {form for form in levels if len(form) >= 4}
-    headers = {
-        "一级指标", "二级指标", "三级指标", "指标名称", "年度指标值", "指标值", "目标值", "年度目标值", "实施周期目标值",
-        "中期指标值", "指标性质", "指标值类型", "度量单位", "计量单位", "实际完成值", "完成值", "全年实际值", "全年完成值",
-        "实际值", "未完成原因及拟采取的改进措施", "未完成原因和改进措施", "偏差原因分析及改进措施", "未完成原因分析",
-        "未完成原因", "未达到指标值原因", "指标解释", "评(扣)分标准", "绩效标准", "当年预期实现值", "绩效指标",
-        "指标值(包含数字及文字描述)", "保障绩效目标实现措施",
-    }  # fmt: skip
-    goals = {
-        "年度总体目标完成情况综述", "年度总体目标完成情况", "年度目标完成情况", "全年实际完成情况", "实际完成情况",
-        "年度总体目标", "年度绩效目标", "项目年度目标", "年初设定目标", "预期目标", "年度目标", "项目总目标",
-        "中期目标", "实施期目标", "总体目标", "年度主要目标和成果",
-    }  # fmt: skip
-    ends = {"总分", "合计", "评价结论", "存在问题", "说明", "项目负责人:", "财务负责人:"}
+    headers, goals, ends = set(v.RUN_HEADER_LABELS), set(v.RUN_GOAL_LABELS), set(v.RUN_END_LABELS)
     facts = {key for key in v.PROJECT_LABELS if len(key) >= 4}
     funds = {key for key in v.FUND_LABELS if len(key) >= 4}
     budget = {key for key in v.BUDGET_COLUMNS if len(key) >= 3} | {"分值", "权重", "得分"}
@@ -624,7 +612,7 @@ class Assembler:
         glued = any(p.glued for p in pieces)
         source = "run" if glued else "line"
         held: Piece | None = None  # text waiting for the label after it, which may belong to it
-        for index, piece in enumerate(pieces):
+        for piece in pieces:
             if self.mode == "records" and piece.kind in _NOT_IN_TABLES and (piece.glued or held):
                 piece = Piece(piece.text, TEXT, piece.location, piece.glued)  # "严格执行率": part of a name
             if piece.kind == TEXT:
