@@ -30,7 +30,7 @@ from ..levels import (
 from ..scoring.values import parse_target
 from .labels import header_role, level1_label, level2_label, value_period
 from .model import ExtractedIndicator
-from .shapes import is_comparator, is_number, is_unit
+from .shapes import fits
 from .text_utils import compact, one_line
 
 _INDEX_LABEL = re.compile(r"^指标\s*\d+$")
@@ -315,7 +315,7 @@ class IndicatorTable:
         for token in tokens:
             while position < len(self.after_name):
                 column, role = self.after_name[position]
-                if token.column == column or _fits(role, token.text):
+                if token.column == column or fits(role, token.text, strict=False):
                     break
                 position += 1
             if position == len(self.after_name):
@@ -384,18 +384,6 @@ class IndicatorTable:
         for half, token in zip(halves, tokens, strict=False):
             self.last[half].level3 = one_line(self.last[half].level3 + token.text)
         return True
-
-
-def _fits(role: str, text: str) -> bool:
-    if role in {"value", "actual", "explanation", "reason"}:
-        return True
-    if role in {"weight", "score"}:
-        return is_number(text)
-    if role == "unit":
-        return is_unit(text)
-    if role == "nature":
-        return is_comparator(text)
-    return False
 
 
 def _weight(text: str):

@@ -127,25 +127,23 @@ def _level_key(text: str) -> str:
     return normalise_label(_PINYIN.sub("", nfkc_compact(text)))
 
 
-@lru_cache(maxsize=65536)
-def level1_label(text: str | None) -> bool:
-    """A 一级 label as printed: 产出指标, 效益指标(30分), 成本指标(0-20)分, 项目完成指标, 实施效果指标 …"""
+def _is_level(text: str | None, known, extra: set[str]) -> bool:
     key = nfkc_compact(text)
     if not key or len(key) > 20:
         return False
-    if is_level1_label(key) or is_level1_label(_POINTS.sub("", key)):
-        return True
-    return _level_key(_POINTS.sub("", key)) in v.LEVEL1_EXTRA
+    bare = _POINTS.sub("", key)
+    return known(key) or known(bare) or _level_key(bare) in extra
+
+
+@lru_cache(maxsize=65536)
+def level1_label(text: str | None) -> bool:
+    """A 一级 label as printed: 产出指标, 效益指标(30分), 成本指标(0-20)分, 项目完成指标, 实施效果指标 …"""
+    return _is_level(text, is_level1_label, v.LEVEL1_EXTRA)
 
 
 @lru_cache(maxsize=65536)
 def level2_label(text: str | None) -> bool:
-    key = nfkc_compact(text)
-    if not key or len(key) > 20:
-        return False
-    if is_level2_label(key) or is_level2_label(_POINTS.sub("", key)):
-        return True
-    return _level_key(_POINTS.sub("", key)) in v.LEVEL2_EXTRA
+    return _is_level(text, is_level2_label, v.LEVEL2_EXTRA)
 
 
 @lru_cache(maxsize=65536)

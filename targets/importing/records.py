@@ -19,9 +19,7 @@ from functools import lru_cache
 
 from . import vocabulary as v
 from .shapes import (
-    is_bare_verb,
-    is_comparator,
-    is_number,
+    fits,
     is_quantity,
     is_unit,
     is_value,
@@ -35,23 +33,12 @@ MAX_VALUE = 24
 MAX_RUN = 3000
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _BAD_NAME_END = "、，,;；:：(（≥≤><=+-"
+_RECORD_SIGN = re.compile(r"[\d≥≤><=%]")
 _JUNK = re.compile(r"^[\s.。…·、，,;；:：*＊\-—_|]*$")
 
 
 def _fits(role: str, text: str) -> bool:
-    if role in {"value", "actual"}:
-        return is_value(text) and not is_bare_verb(text)
-    if role in {"weight", "score"}:
-        return is_number(text) and _number(text) is not None and _number(text) <= 100
-    if role == "unit":
-        return is_unit(text)
-    if role == "nature":
-        return is_comparator(text)
-    if role == "explanation":
-        return starts_explanation(text)
-    if role == "reason":
-        return starts_reason(text)
-    return False
+    return fits(role, text, strict=True)
 
 
 def _number(text: str) -> Decimal | None:
@@ -224,9 +211,10 @@ class _RunParser:
             ends = self._free_text_ends(start, role)
         else:
             ends = range(start + 1, min(len(text), start + MAX_VALUE) + 1)
+        free = role in {"explanation", "reason"}
         for end in ends:
             cell = text[start:end]
-            if not _fits(role, cell):
+            if not free and not _fits(role, cell):
                 continue
             cut = end < len(text) and text[end - 1].isdigit() and text[end].isdigit()
             penalty = -0.5 if cut else 0.0
@@ -246,10 +234,10 @@ class _RunParser:
     def _free_text_ends(self, start: int, role: str) -> list[int]:
         """A reason or explanation runs to a value (explanation) or to the end of the run (reason)."""
         text = self.text
-        if not (starts_reason(text[start:]) if role == "reason" else starts_explanation(text[start:])):
+        if role == "reason" and (starts_reason(text[start:]) or not _RECORD_SIGN.search(text, start)):
+            return [len(text)]  # the last column: what is left before the next label, if no record hides in it
+        if role == "reason" or not starts_explanation(text[start:]):
             return []
-        if role == "reason":
-            return [len(text)]
         ends = []
         for end in range(start + 2, min(len(text), start + MAX_NAME)):
             if is_value(text[end : end + 2]) or is_quantity(text[end : end + 1]) or text[end] in "≥≤><=":

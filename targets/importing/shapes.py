@@ -93,6 +93,26 @@ def unit_of(text: str) -> str:
     return (match.group(1) or "") if match else ""
 
 
+def fits(role: str, text: str, *, strict: bool) -> bool:
+    """Whether text can be the cell of a column. `strict` (text with no cell boundaries) also asks
+    targets, actuals, reasons and explanations to look like one; between cell boundaries any text can."""
+    if role in {"weight", "score"}:
+        return is_number(text) and (not strict or float(_key(text).rstrip("分")) <= 100)
+    if role == "unit":
+        return is_unit(text)
+    if role == "nature":
+        return is_comparator(text)
+    if not strict:
+        return role in {"value", "actual", "explanation", "reason"}
+    if role in {"value", "actual"}:
+        return is_value(text) and not is_bare_verb(text)
+    if role == "explanation":
+        return starts_explanation(text)
+    if role == "reason":
+        return starts_reason(text)
+    return False
+
+
 def starts_explanation(text: str) -> bool:
     return _key(text).startswith(v.EXPLANATION_CUES)
 

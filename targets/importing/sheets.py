@@ -238,7 +238,9 @@ class SheetReader:
 
     def _row(self, line: Line) -> None:
         notes = line.notes
-        line = Line(_expand_label_values(line.cells), line.location, line.after_break, aligned=line.aligned)
+        line = Line(
+            _expand_label_values(line.cells), line.location, line.after_break, aligned=line.aligned, notes=notes
+        )
         row = Row(line.cells, line.location, line.after_break, aligned=line.aligned, notes=notes)
         if self._budget_header(line):
             return
