@@ -16,6 +16,19 @@ _LEADING_NUMBER = re.compile(r"^(?:[（(][一二三四五六七八九十\d]+[）
 _SUBTOTAL = re.compile(r"(?:小计|合计)$")
 _POINTS = re.compile(r"[（(]\s*\d+(?:\.\d+)?\s*(?:-\s*\d+(?:\.\d+)?\s*)?分?\s*[)）]\s*分?$")
 _GOALS = [(re.compile(pattern), period) for pattern, period in v.GOAL_PATTERNS]
+_SIMPLIFIED = str.maketrans(v.TRADITIONAL_FORMS[0::2], v.TRADITIONAL_FORMS[1::2])
+
+
+@lru_cache(maxsize=65536)
+def recognition_key(text: str | None) -> str:
+    """NFKC, no whitespace, no pinyin annotations, simplified label characters: for recognising a
+    label, never for keeping text."""
+    key = nfkc_compact(text)
+    if "(" in key:
+        key = _PINYIN.sub("", key)
+    return key.translate(_SIMPLIFIED)
+
+
 _HEADERS = [(role, re.compile(pattern)) for role, pattern in v.HEADER_ROLES]
 _TABLE_END = [re.compile(pattern) for pattern in v.TABLE_END_PATTERNS]
 
@@ -24,9 +37,8 @@ _TABLE_END = [re.compile(pattern) for pattern in v.TABLE_END_PATTERNS]
 def label_key(text: str | None) -> str:
     """The comparable form of a printed label: NFKC, no whitespace, no pinyin annotations of mirror
     sites, no stamp note, no trailing colon, full-width brackets."""
-    key = nfkc_compact(text)
+    key = recognition_key(text)
     if "(" in key:
-        key = _PINYIN.sub("", key)
         key = _STAMP.sub("", key)
     key = _TRAILING.sub("", key)
     return key.replace("(", "（").replace(")", "）")
@@ -124,11 +136,11 @@ def value_period(text: str) -> str | None:
 
 
 def _level_key(text: str) -> str:
-    return normalise_label(_PINYIN.sub("", nfkc_compact(text)))
+    return normalise_label(recognition_key(text))
 
 
 def _is_level(text: str | None, known, extra: set[str]) -> bool:
-    key = nfkc_compact(text)
+    key = recognition_key(text)
     if not key or len(key) > 20:
         return False
     bare = _POINTS.sub("", key)
@@ -149,7 +161,7 @@ def level2_label(text: str | None) -> bool:
 @lru_cache(maxsize=65536)
 def points_suffix(text: str) -> bool:
     """A weight or range printed on its own line under a 一级 label: "(40-50)分", "(50分)"."""
-    key = nfkc_compact(text)
+    key = recognition_key(text)
     return bool(key) and bool(_POINTS.fullmatch(key))
 
 
@@ -171,7 +183,7 @@ DEPARTMENT_SHEET = re.compile(r"整体(?:支出)?绩效|部门绩效目标")
 
 @lru_cache(maxsize=65536)
 def is_sheet_title(text: str) -> bool:
-    key = nfkc_compact(text)
+    key = recognition_key(text)
     if len(key) > 80 or not SHEET_TITLE.search(key):
         return False
     return not re.match(r"^[\d一二三四五六七八九十]+[.、．]", key)
@@ -179,4 +191,8 @@ def is_sheet_title(text: str) -> bool:
 
 @lru_cache(maxsize=65536)
 def is_self_evaluation_title(text: str) -> bool:
-    return "自评" in nfkc_compact(text)
+    return "自评" in recognition_key(text)
+
+
+def is_department_title(text: str) -> bool:
+    return bool(DEPARTMENT_SHEET.search(recognition_key(text)))

@@ -13,12 +13,12 @@ from budgets.readers import Document, Location, Row
 
 from .indicator_table import IndicatorTable
 from .labels import (
-    DEPARTMENT_SHEET,
     budget_column,
     fund_label,
     fund_unit,
     goal_period,
     header_role,
+    is_department_title,
     is_ignored,
     is_self_evaluation_title,
     is_sheet_title,
@@ -59,7 +59,7 @@ class SheetReader:
 
     def _start(self, title: str, location: Location) -> ExtractedSheet:
         self._close()
-        scope = "department" if DEPARTMENT_SHEET.search(compact(title)) else "project"
+        scope = "department" if is_department_title(title) else "project"
         year_match = re.search(r"(20\d{2})\s*年", title)
         self.sheet = ExtractedSheet(
             scope=scope,
