@@ -31,6 +31,10 @@ def main() -> int:
 
     for line in bench_parse_target():
         print(line, flush=True)
+    from . import hostile_files
+
+    for line in hostile_files.run():
+        print(line, flush=True)
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:

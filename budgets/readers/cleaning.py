@@ -9,8 +9,15 @@ import re
 _BLOCK_TAGS = re.compile(r"<\s*(?:/\s*)?(?:p|div|br|li|tr|h[1-6])\b[^>]*>", re.IGNORECASE)
 _CHECKBOX = re.compile(r"<\s*input\b([^>]*)>", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]{0,2000}>")
-_MARKDOWN_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
+# Emphasis around words; "**" after a comparison sign is a template placeholder ("(≥**个)"), kept.
+_MARKDOWN_EMPHASIS = re.compile(r"(\*\*|__)([^*()≥≤<>=\n]{1,80}?)\1")
 _SPACES = re.compile(r"[ \t\u00a0\u3000]+")
+# NUL and the other C0/C1 control characters (tabs and line breaks stay): never stored anywhere.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+
+
+def clean_text(text: str) -> str:
+    return _CONTROL.sub("", text) if text else ""
 
 
 def _checkbox(match: re.Match) -> str:
@@ -25,6 +32,7 @@ def markup_to_text(text: str) -> str:
     markdown emphasis removed, spaces folded, empty lines dropped."""
     if not text:
         return ""
+    text = clean_text(text)
     if "<" in text:
         text = _CHECKBOX.sub(_checkbox, text)
         text = _BLOCK_TAGS.sub("\n", text)

@@ -30,6 +30,8 @@ class Row:
     cells: list[str]
     location: Location
     after_break: bool = False
+    aligned: bool = False  # cells placed in their header's columns by the extraction grammar
+    notes: tuple = ()  # uncertain readings of the row (e.g. cells split by shape)
 
     @property
     def filled(self) -> list[str]:

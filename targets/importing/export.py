@@ -5,13 +5,21 @@ from decimal import Decimal
 
 from ..levels import level1_code, level2_code
 from ..scoring.values import parse_target
-from .model import ExtractedIndicator, ExtractedSheet, Extraction
+from .model import ExtractedBudget, ExtractedIndicator, ExtractedSheet, Extraction
 from .text_utils import compact
 
 
 def _money(value: Decimal | None) -> float | None:
     # JSON has no decimal type; the export is for reading and comparison, storage stays Decimal.
     return None if value is None else float(value)
+
+
+def _decimal_text(value: Decimal | None) -> str | None:
+    """A weight or score as people write it: "10", "9.5" (never "10.00")."""
+    if value is None:
+        return None
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def _location(location) -> str | None:
@@ -43,10 +51,57 @@ def _indicator(indicator: ExtractedIndicator, *, with_period: bool) -> dict:
             "parsed_unit": target.unit,
             "nature": str(target.nature),
             "target_text": indicator.target_text,
-            "weight": None if indicator.weight is None else str(indicator.weight),
+            "weight": _decimal_text(indicator.weight),
+            "value_operator": indicator.comparator_text,
+            "value_unit": indicator.unit,
+            "actual": indicator.actual,
+            "score": _decimal_text(indicator.score),
+            "deviation_reason": indicator.deviation_reason,
+            "explanation": indicator.explanation,
+            "parent": indicator.parent,
+            "uncertain": list(indicator.uncertain),
             "location": _location(indicator.location),
         }
     )
+    return data
+
+
+def _budget(budget: ExtractedBudget | None) -> dict:
+    """The budget block of a self-evaluation, in the devset gold's keys plus every row."""
+    if budget is None:
+        return {}
+    total = budget.line("total") or (budget.lines[0] if budget.lines else None)
+    data = {}
+    if total is not None:
+        data = {
+            "annual_initial": _money(total.initial),
+            "annual_full_year": _money(total.full_year),
+            "annual_adjusted": _money(total.adjusted),
+            "annual_executed": _money(total.executed),
+            "execution_rate": total.rate,
+            "budget_weight": _decimal_text(total.weight),
+            "budget_score": _decimal_text(total.score),
+        }
+    data["budget_block"] = {
+        "location": _location(budget.location),
+        "uncertain": list(budget.uncertain),
+        "lines": [
+            {
+                "label": line.label,
+                "part": line.part,
+                "initial": _money(line.initial),
+                "full_year": _money(line.full_year),
+                "adjusted": _money(line.adjusted),
+                "executed": _money(line.executed),
+                "rate": line.rate,
+                "weight": _decimal_text(line.weight),
+                "score": _decimal_text(line.score),
+                "reason": line.reason,
+                "location": _location(line.location),
+            }
+            for line in budget.lines
+        ],
+    }
     return data
 
 
@@ -62,10 +117,13 @@ def _project(sheet: ExtractedSheet) -> dict:
         "start": sheet.start.isoformat() if sheet.start else None,
         "end": sheet.end.isoformat() if sheet.end else None,
     }
+    uncertain = list(sheet.uncertain)
     for period in ("mid_term", "annual"):
         funding = sheet.fundings.get(period)
         for part in ("total", "fiscal", "carryover", "other"):
             data[f"{period}_{part}"] = _money(getattr(funding, part)) if funding else None
+        if funding is not None:
+            uncertain.extend(note for note in funding.uncertain if note not in uncertain)
     mid_goal, annual_goal = sheet.goals.get("mid_term"), sheet.goals.get("annual") or sheet.goals.get("overall")
     data.update(
         {
@@ -78,10 +136,13 @@ def _project(sheet: ExtractedSheet) -> dict:
             "year": sheet.year,
             "mid_term_years": list(sheet.mid_term_years) if sheet.mid_term_years else None,
             "facts": dict(sheet.fields),
+            "kind": sheet.kind,
+            "uncertain": uncertain,
             "location": _location(sheet.location),
             "indicators": [_indicator(i, with_period=True) for i in sheet.indicators],
         }
     )
+    data.update(_budget(sheet.budget))
     return data
 
 
@@ -112,7 +173,7 @@ def extraction_to_json(extraction: Extraction, *, seed: str) -> dict:
         "seed": seed,
         "department": extraction.department,
         "year": extraction.year,
-        "money_unit": extraction.money_unit,
+        "money_unit": extraction.money_unit if extraction.money_unit_printed else None,
         "budget_tables": [_budget_table(table) for table in extraction.budget_tables],
         "performance": {
             "department_targets": [

@@ -28,8 +28,9 @@ from ..levels import (
     level2_code,
 )
 from ..scoring.values import parse_target
-from .labels import header_role, value_period
+from .labels import header_role, level1_label, level2_label, value_period
 from .model import ExtractedIndicator
+from .shapes import fits
 from .text_utils import compact, one_line
 
 _INDEX_LABEL = re.compile(r"^指标\s*\d+$")
@@ -55,13 +56,17 @@ class Group:
     indicators: list = field(default_factory=list)
 
 
-def classify(text: str, column: int, roles: dict[int, str]) -> Token:
+def classify(text: str, column: int, roles: dict[int, str], aligned: bool = False) -> Token:
     key = compact(text)
     role = roles.get(column)
     if _INDEX_LABEL.match(key):
         return Token(column, INDEX, key)
-    level1, level2 = is_level1_label(key), is_level2_label(key)
-    if level1 and level2:
+    level1, level2 = is_level1_label(key) or level1_label(key), is_level2_label(key) or level2_label(key)
+    if aligned and (level1 or level2) and role in {"level1", "level2"}:
+        kind = L1 if role == "level1" else L2
+    elif aligned and role not in {"level1", "level2"}:
+        kind = TEXT
+    elif level1 and level2:
         kind = L1 if role == "level1" else L2
     elif level1:
         kind = L1
@@ -108,6 +113,10 @@ class IndicatorTable:
         self.weight_column = next((c for c, r in self.roles.items() if r == "weight"), None)
         self.nature_column = next((c for c, r in self.roles.items() if r == "nature"), None)
         self.project_column = next((c for c, r in self.roles.items() if r == "project"), None)
+        levels = [c for c, r in self.roles.items() if r in {"level1", "level2", "level3"}]
+        name_column = max(self.level3_columns or levels or [-1])
+        self.after_name = [(c, r) for c, r in sorted(self.roles.items()) if c > name_column and r != "project"]
+        self.has_actuals = any(r == "actual" for r in self.roles.values())
         if len(self.level3_columns) >= 2:
             self.halves = ["mid_term", "annual"]
         elif len(self.value_columns) >= 2 and len(set(self.value_periods.values())) == 2:
@@ -124,7 +133,7 @@ class IndicatorTable:
     @staticmethod
     def is_header(row: Row) -> bool:
         roles = {header_role(cell) for cell in row.cells}
-        return {"level3", "value"} <= roles or {"level1", "level2", "level3"} <= roles
+        return {"level3", "value"} <= roles or {"level1", "level2", "level3"} <= roles or {"level2", "value"} <= roles
 
     # -- labels ------------------------------------------------------------------------------------
 
@@ -163,8 +172,10 @@ class IndicatorTable:
         return {column - shift: role for column, role in self.roles.items() if column - shift >= 0}
 
     def feed(self, row: Row) -> None:
-        roles = self._roles_for(row)
-        tokens = [classify(cell, column, roles) for column, cell in enumerate(row.cells) if cell.strip()]
+        aligned = self.aligned = row.aligned
+        self.notes = row.notes
+        roles = self.roles if aligned else self._roles_for(row)
+        tokens = [classify(cell, column, roles, aligned) for column, cell in enumerate(row.cells) if cell.strip()]
         if not tokens:
             return
         if self.project_column is not None and row.cells[self.project_column : self.project_column + 1]:
@@ -173,12 +184,13 @@ class IndicatorTable:
                 self.project = name
             tokens = [token for token in tokens if token.column != self.project_column]
         extras = {}
+        single = self.halves is not None and len(self.halves) == 1
         for role_column, role in (
             (self.unit_column, "unit"),
             (self.weight_column, "weight"),
             (self.nature_column, "nature"),
         ):
-            if role_column is not None:
+            if role_column is not None and not single:
                 match = [token for token in tokens if token.column == role_column and token.kind == TEXT]
                 if match and len(tokens) > 2:
                     extras[role] = match[0].text
@@ -260,7 +272,11 @@ class IndicatorTable:
         if not texts:
             return
         name = one_line(texts[0].text)
-        value = one_line(texts[1].text) if len(texts) > 1 else ""
+        details = self._details(texts[1:]) if len(self.halves) == 1 else None
+        if details is not None:
+            value = one_line(details.get("value", ""))
+        else:
+            value = one_line(texts[1].text) if len(texts) > 1 else ""
         if compact(name) in _SKIP_NAMES:
             if labels or value:
                 self.skipped.append(("三级指标为空或为“/”，不是指标", row.location))
@@ -275,15 +291,56 @@ class IndicatorTable:
             location=row.location,
             unit=extras.get("unit"),
         )
-        if extras.get("weight"):
-            indicator.weight = _weight(extras["weight"])
-        if extras.get("nature"):
-            indicator.comparator_text = extras["nature"]
+        if details is not None:
+            self._apply_details(indicator, details)
+        else:
+            if extras.get("weight"):
+                indicator.weight = _weight(extras["weight"])
+            if extras.get("nature"):
+                indicator.comparator_text = extras["nature"]
         indicator.project = self.project
+        indicator.uncertain.extend(self.notes)
         if group is not None:
             group.indicators.append(indicator)
         self.last[half] = indicator
         self.indicators.append(indicator)
+
+    def _details(self, tokens: list[Token]) -> dict[str, str]:
+        """The cells after a name, to the header's columns after the name column: by column where
+        the row is aligned, else in order, a cell moving on to the next column its shape fits (a
+        row that lost its 度量单位 cell still puts its 指标值内容 under the right column)."""
+        if self.aligned:
+            return {role: t.text for t in tokens if (role := self.roles.get(t.column)) and role != "project"}
+        found, position = {}, 0
+        for token in tokens:
+            while position < len(self.after_name):
+                column, role = self.after_name[position]
+                if token.column == column or fits(role, token.text, strict=False):
+                    break
+                position += 1
+            if position == len(self.after_name):
+                break
+            found.setdefault(self.after_name[position][1], token.text)
+            position += 1
+        return found
+
+    def _apply_details(self, indicator: ExtractedIndicator, details: dict) -> None:
+        indicator.unit = one_line(details["unit"]) if details.get("unit") else None
+        if details.get("nature"):
+            indicator.comparator_text = one_line(details["nature"])
+        if details.get("weight"):
+            indicator.weight = _weight(details["weight"])
+        if self.has_actuals:
+            indicator.actual = one_line(details.get("actual", ""))
+        if details.get("score"):
+            indicator.score = _weight(details["score"])
+        if details.get("reason"):
+            indicator.deviation_reason = one_line(details["reason"])
+        if details.get("explanation"):
+            indicator.explanation = one_line(details["explanation"])
+        for role in ("weight", "score"):
+            if details.get(role) and getattr(indicator, role) is None:
+                indicator.uncertain.append(f"{'分值' if role == 'weight' else '得分'}“{details[role]}”无法识别")
 
     def _feed_shared_name(self, row: Row, leading: list[Token], tokens: list[Token], extras: dict) -> None:
         """One name with a value per period in separate columns (实施期指标值 | 年度指标值)."""

@@ -1,139 +1,76 @@
-"""Recognising the printed labels of a target sheet: project facts, funds, goals, indicator headers."""
+"""Recognising the printed labels of a target sheet: project facts, funds, goals, indicator headers,
+一级/二级 labels, page chrome and table ends. The words themselves are in `vocabulary.py`."""
 
 import re
 from functools import lru_cache
 
+from ..levels import is_level1_label, is_level2_label, normalise_label
+from . import vocabulary as v
 from .text_utils import nfkc_compact
 
 _TRAILING = re.compile(r"[:：]+$")
-_UNIT_SUFFIX = re.compile(r"[(（](万元|元)[)）]")
+_UNIT_SUFFIX = re.compile(r"[（(](?:单位[:：])?(万元|元)[）)]")
+_STAMP = re.compile(r"[（(](?:盖章|签章|签字|公章)[）)]")
+_PINYIN = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüê]{1,7}\)")
+_LEADING_NUMBER = re.compile(r"^(?:[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+、)")
+_SUBTOTAL = re.compile(r"(?:小计|合计)$")
+_POINTS = re.compile(r"[（(]\s*\d+(?:\.\d+)?\s*(?:-\s*\d+(?:\.\d+)?\s*)?分?\s*[)）]\s*分?$")
+_GOALS = [(re.compile(pattern), period) for pattern, period in v.GOAL_PATTERNS]
+_SIMPLIFIED = str.maketrans(v.TRADITIONAL_FORMS[0::2], v.TRADITIONAL_FORMS[1::2])
 
-# Project facts: printed label -> field.
-PROJECT_LABELS = {
-    "项目名称": "name",
-    "项目编码": "code",
-    "项目代码": "code",
-    "项目编号": "code",
-    "主管部门": "competent_department",
-    "主管部门及代码": "competent_department",
-    "主管单位": "competent_department",
-    "实施单位": "implementing_unit",
-    "项目实施单位": "implementing_unit",
-    "项目承担单位": "implementing_unit",
-    "预算单位": "budget_unit",
-    "单位名称": "budget_unit",
-    "项目负责人": "responsible_person",
-    "负责人": "responsible_person",
-    "联系人": "contact",
-    "联系电话": "phone",
-    "电话": "phone",
-    "项目类别": "category",
-    "项目类型": "category",
-    "资金用途": "category",
-    "项目属性": "continuity",
-    "存续类型": "continuity",
-    "项目性质": "continuity",
-    "项目起止时间": "period",
-    "起止时间": "period",
-    "项目期限": "period",
-    "实施期限": "period",
-    "项目实施期": "period",
-    "开始时间": "start",
-    "开始日期": "start",
-    "起始时间": "start",
-    "结束时间": "end",
-    "结束日期": "end",
-    "完成时间": "end",
-    "项目概况": "description",
-    "项目简介": "description",
-    "单位编码": "unit_code",
-    "部门（单位）名称": "budget_unit",
-    "部门名称": "budget_unit",
-}
 
-# Funds: printed label -> (period or None for "the block's", part).
-FUND_LABELS = {
-    "中期资金总额": ("mid_term", "total"),
-    "实施期资金总额": ("mid_term", "total"),
-    "年度资金总额": ("annual", "total"),
-    "资金总额": (None, "total"),
-    "项目资金总额": (None, "total"),
-    "项目本年度金额": ("annual", "total"),
-    "本年度金额": ("annual", "total"),
-    "年度预算金额": ("annual", "total"),
-    "其中：财政拨款": (None, "fiscal"),
-    "其中:财政拨款": (None, "fiscal"),
-    "财政拨款": (None, "fiscal"),
-    "其中：当年财政拨款": (None, "fiscal"),
-    "当年财政拨款": (None, "fiscal"),
-    "本年财政拨款": (None, "fiscal"),
-    "其中：本年财政拨款": (None, "fiscal"),
-    "财政资金": (None, "fiscal"),
-    "财政性资金": (None, "fiscal"),
-    "财政拨款资金": (None, "fiscal"),
-    "上年结转": (None, "carryover"),
-    "上年结转资金": (None, "carryover"),
-    "上年结余结转": (None, "carryover"),
-    "其他资金": (None, "other"),
-    "其他来源资金": (None, "other"),
-    "其他来源": (None, "other"),
-    "自筹资金": (None, "other"),
-    "单位自筹": (None, "other"),
-    "年度资金": ("annual", "total"),
-    "中期资金": ("mid_term", "total"),
-    "上年结余": (None, "carryover"),
-}
-# Printed but not funds of a period (kept out of indicators and goals).
-IGNORED_LABELS = {
-    "项目总金额",
-    "上年度项目总金额",
-    "项目上年度金额",
-    "项目详细信息",
-    "立项依据",
-    "项目设立的必要性",
-    "项目配套制度措施",
-    "项目实施计划",
-    "备注",
-    "项目绩效目标",
-    "年度主要任务",
-    "任务名称",
-    "主要内容",
-    "预算情况",
-    "绩效指标",
-    "项目资金",
-    "项目资金（万元）",
-    "项目资金（元）",
-}
+@lru_cache(maxsize=65536)
+def recognition_key(text: str | None) -> str:
+    """NFKC, no whitespace, no pinyin annotations, simplified label characters: for recognising a
+    label, never for keeping text."""
+    key = nfkc_compact(text)
+    if "(" in key:
+        key = _PINYIN.sub("", key)
+    return key.translate(_SIMPLIFIED)
 
-_GOAL_PATTERNS = [
-    (re.compile(r"^(?:项目)?(?:中期|实施期|长期)(?:总体|绩效)*目标"), "mid_term"),
-    (re.compile(r"^(?:项目)?(?:\d{4}年)?(?:年度|本年度|当年)(?:总体|绩效)*目标"), "annual"),
-    (re.compile(r"^(?:项目)?(?:总体|总)(?:绩效)?目标$"), "overall"),
-    (re.compile(r"^(?:项目)?绩效目标$"), "overall"),
-    (re.compile(r"^(?:年度)?履职目标$"), "annual"),
-    (re.compile(r"^部门整体(?:绩效)?目标$"), "annual"),
-]
+
+_HEADERS = [(role, re.compile(pattern)) for role, pattern in v.HEADER_ROLES]
+_TABLE_END = [re.compile(pattern) for pattern in v.TABLE_END_PATTERNS]
 
 
 @lru_cache(maxsize=65536)
 def label_key(text: str | None) -> str:
-    key = _TRAILING.sub("", nfkc_compact(text))
+    """The comparable form of a printed label: NFKC, no whitespace, no pinyin annotations of mirror
+    sites, no stamp note, no trailing colon, full-width brackets."""
+    key = recognition_key(text)
+    if "(" in key:
+        key = _STAMP.sub("", key)
+    key = _TRAILING.sub("", key)
     return key.replace("(", "（").replace(")", "）")
 
 
 @lru_cache(maxsize=65536)
 def project_field(text: str) -> str | None:
-    key = label_key(text)
-    if key in PROJECT_LABELS:
-        return PROJECT_LABELS[key]
-    return PROJECT_LABELS.get(key.replace("：", ""))
+    key = _UNIT_SUFFIX.sub("", label_key(text))
+    if key in v.PROJECT_LABELS:
+        return v.PROJECT_LABELS[key]
+    return v.PROJECT_LABELS.get(key.replace("：", ""))
 
 
 @lru_cache(maxsize=65536)
-def fund_label(text: str) -> tuple[str | None, str] | None:
-    key = label_key(text)
-    key = _UNIT_SUFFIX.sub("", key)
-    return FUND_LABELS.get(key) or FUND_LABELS.get(key.replace("其中", "").lstrip("：:"))
+def fund_label(text: str) -> tuple[str | None, tuple[str, ...]] | None:
+    """(period, parts) of a fund label: period None for the block's period, "project" for the
+    whole-project amount; parts such as ("total",) or ("total", "fiscal")."""
+    key = _UNIT_SUFFIX.sub("", label_key(text))
+    if len(key) > 30:
+        return None
+    if key in v.FUND_LABELS:
+        return v.FUND_LABELS[key]
+    bare = _SUBTOTAL.sub("", _LEADING_NUMBER.sub("", key))
+    among = bare.startswith("其中")
+    bare = re.sub(r"^其中[：:]?", "", bare)
+    if bare in v.FUND_LABELS:
+        return v.FUND_LABELS[bare]
+    if among or bare != key:
+        for part, words in v.FUND_PART_WORDS:
+            if any(word in bare for word in words) and bare.endswith(("资金", "拨款", "款", "金")):
+                return (None, (part,))
+    return None
 
 
 @lru_cache(maxsize=65536)
@@ -143,11 +80,24 @@ def fund_unit(text: str) -> str | None:
 
 
 @lru_cache(maxsize=65536)
+def budget_column(text: str) -> str | None:
+    """A column of the budget block (年初预算 | 全年预算数 | 执行数 | 执行率 | 分值 | 得分 …)."""
+    key = re.sub(r"[（(][A-Za-z/]+[)）]$", "", _UNIT_SUFFIX.sub("", label_key(text)))
+    return v.BUDGET_COLUMNS.get(key)
+
+
+@lru_cache(maxsize=65536)
+def is_budget_block_label(text: str) -> bool:
+    key = _POINTS.sub("", _UNIT_SUFFIX.sub("", label_key(text)))
+    return key in v.BUDGET_BLOCK_LABELS
+
+
+@lru_cache(maxsize=65536)
 def goal_period(text: str) -> str | None:
     key = label_key(text)
     if len(key) > 30:
         return None
-    for pattern, period in _GOAL_PATTERNS:
+    for pattern, period in _GOALS:
         if pattern.search(key):
             return period
     return None
@@ -155,25 +105,13 @@ def goal_period(text: str) -> str | None:
 
 @lru_cache(maxsize=65536)
 def is_ignored(text: str) -> bool:
-    key = _UNIT_SUFFIX.sub("", label_key(text))
-    return key in IGNORED_LABELS or label_key(text) in IGNORED_LABELS
+    key = label_key(text)
+    bare = _POINTS.sub("", _UNIT_SUFFIX.sub("", key))
+    return key in v.IGNORED_LABELS or bare in v.IGNORED_LABELS
 
 
 def is_label(text: str) -> bool:
     return bool(project_field(text) or fund_label(text) or goal_period(text) or is_ignored(text))
-
-
-# Indicator table headers.
-_HEADER_ROLES = [
-    ("level1", re.compile(r"^一级(?:绩效)?指标")),
-    ("level2", re.compile(r"^二级(?:绩效)?指标")),
-    ("level3", re.compile(r"^(?:三级(?:绩效)?指标|指标名称|绩效指标名称|三级指标名称)")),
-    ("nature", re.compile(r"^(?:指标性质|指标方向|比较方式|计算符号)$")),
-    ("unit", re.compile(r"^(?:度量单位|计量单位|单位)$")),
-    ("weight", re.compile(r"^(?:分值|权重|指标分值|分值权重)")),
-    ("project", re.compile(r"^项目名称$")),
-    ("value", re.compile(r"(?:指标值|目标值|预期值|绩效目标值|标准值)")),
-]
 
 
 @lru_cache(maxsize=65536)
@@ -181,7 +119,7 @@ def header_role(text: str) -> str | None:
     key = label_key(text)
     if not key or len(key) > 24:
         return None
-    for role, pattern in _HEADER_ROLES:
+    for role, pattern in _HEADERS:
         if pattern.search(key):
             return role
     return None
@@ -190,20 +128,71 @@ def header_role(text: str) -> str | None:
 @lru_cache(maxsize=65536)
 def value_period(text: str) -> str | None:
     key = label_key(text)
-    if re.search(r"中期|实施期|长期", key):
+    if re.search(r"中期|实施期|长期|实施周期|项目期", key):
         return "mid_term"
-    if "年度" in key:
+    if re.search(r"年度|当年", key):
         return "annual"
     return None
 
 
-SHEET_TITLE = re.compile(r"绩效目标(?:申报|申请|批复)?表")
-DEPARTMENT_SHEET = re.compile(r"整体(?:支出)?绩效目标|部门绩效目标")
+def _level_key(text: str) -> str:
+    return normalise_label(recognition_key(text))
+
+
+def _is_level(text: str | None, known, extra: set[str]) -> bool:
+    key = recognition_key(text)
+    if not key or len(key) > 20:
+        return False
+    bare = _POINTS.sub("", key)
+    return known(key) or known(bare) or _level_key(bare) in extra
+
+
+@lru_cache(maxsize=65536)
+def level1_label(text: str | None) -> bool:
+    """A 一级 label as printed: 产出指标, 效益指标(30分), 成本指标(0-20)分, 项目完成指标, 实施效果指标 …"""
+    return _is_level(text, is_level1_label, v.LEVEL1_EXTRA)
+
+
+@lru_cache(maxsize=65536)
+def level2_label(text: str | None) -> bool:
+    return _is_level(text, is_level2_label, v.LEVEL2_EXTRA)
+
+
+@lru_cache(maxsize=65536)
+def points_suffix(text: str) -> bool:
+    """A weight or range printed on its own line under a 一级 label: "(40-50)分", "(50分)"."""
+    key = recognition_key(text)
+    return bool(key) and bool(_POINTS.fullmatch(key))
+
+
+@lru_cache(maxsize=65536)
+def ends_table(text: str) -> bool:
+    key = label_key(text)
+    return any(pattern.search(key) for pattern in _TABLE_END)
+
+
+@lru_cache(maxsize=65536)
+def is_chrome(text: str) -> bool:
+    key = label_key(text)
+    return key.startswith(v.CHROME_PREFIXES)
+
+
+SHEET_TITLE = re.compile(r"绩效(?:目标|自评)(?:申报|申请|批复|审批|设定|自评)?表|绩效自评表|绩效目标表")
+DEPARTMENT_SHEET = re.compile(r"整体(?:支出)?绩效|部门绩效目标")
 
 
 @lru_cache(maxsize=65536)
 def is_sheet_title(text: str) -> bool:
-    key = nfkc_compact(text)
+    key = recognition_key(text)
     if len(key) > 80 or not SHEET_TITLE.search(key):
         return False
     return not re.match(r"^[\d一二三四五六七八九十]+[.、．]", key)
+
+
+@lru_cache(maxsize=65536)
+def is_self_evaluation_title(text: str) -> bool:
+    return "自评" in recognition_key(text)
+
+
+def is_department_title(text: str) -> bool:
+    return bool(DEPARTMENT_SHEET.search(recognition_key(text)))

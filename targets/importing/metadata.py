@@ -15,6 +15,7 @@ _BARE_TITLE = re.compile(r"^(20\d{2})年度?(?:部门|单位)预算(?:公开)?$"
 _PART_ONE = re.compile(r"^(.+?)(?:单位|部门)?(?:基本)?概况$")
 _NAME_LABEL = re.compile(r"^(?:部门|单位|预算单位|部门（单位）)名称[:：](.+)$")
 _UNIT = re.compile(r"单位[:：]\s*(万元|元)")
+_UNIT_IN_LABEL = re.compile(r"(?:资金|金额|预算|资金情况|投资)[（(](万元|元)[)）]")
 _LEADING_NOISE = re.compile(r"^(?:[#*]+|\d{1,2}[.、]|第[一二三四五六七八九十]+部分)+")
 
 
@@ -63,11 +64,74 @@ def detect_department_and_year(document: Document) -> tuple[str | None, int | No
     return department, year
 
 
-def detect_money_unit(document: Document) -> str:
+def detect_money_unit(document: Document) -> str | None:
+    """The unit amounts are printed in ("万元" or "元"), or None when the document prints none."""
     counts = Counter()
     for block in document.blocks:
-        texts = [block.text] if block.kind != "table" else [cell for row in block.rows[:4] for cell in row.cells]
+        if block.kind == "paragraph" or block.kind == "heading":
+            texts = [block.text]
+        else:
+            texts = [cell for row in block.rows[: 4 if block.kind == "table" else None] for cell in row.cells]
         for text in texts:
-            for unit in _UNIT.findall(compact(text)):
+            key = compact(text)
+            for unit in _UNIT.findall(key) + _UNIT_IN_LABEL.findall(key):
                 counts[unit] += 1
-    return counts.most_common(1)[0][0] if counts else "万元"
+    return counts.most_common(1)[0][0] if counts else None
+
+
+# -- the unit and year of a target sheet, when the document is not a whole disclosure ---------------
+
+_UNIT_LIKE = re.compile(
+    r"(?:局|厅|委|委员会|办|办公室|政府|中心|院|所|站|室|处|部|会|队|馆|学校|学院|大学|医院|公司|镇|乡|街道|团|署|社|台)$"
+)
+_SIGNATURE = re.compile(r"([^\s:：,，。；;]{3,30}?)\s*(20\d{2})\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
+_PUBLISHER = re.compile(r"(?:^|[^信])(?:来源|信息来源|发布机构|发布单位|发文机关)\s*[:：|]\s*\|?\s*([^\s|]+)")
+_OWN_LEVEL = re.compile(r"本级$")
+# Facts that name the unit a sheet belongs to, best first.
+UNIT_FACTS = ("reporting_unit", "budget_unit", "using_unit")
+
+
+def unit_like(name: str | None) -> bool:
+    key = compact(name or "")
+    return 3 <= len(key) <= 40 and bool(_UNIT_LIKE.search(key)) and not re.search(r"[，。；,;:：]", key)
+
+
+def _clean_unit(name: str) -> str:
+    return _OWN_LEVEL.sub("", re.sub(r"^\[[^\]]*\]", "", compact(name)))
+
+
+def sheet_unit(document: Document, sheets: list) -> tuple[str | None, str]:
+    """The unit a document of target sheets belongs to and where it was read: a 填报/预算/申报单位 or
+    部门（单位）名称 fact, the signature of a notice (unit, then date), the publisher line of a web
+    page, the 实施单位, the 主管部门."""
+    for field in UNIT_FACTS:
+        for sheet in sheets:
+            if unit_like(sheet.fields.get(field)):
+                return _clean_unit(sheet.fields[field]), field
+    lines = [block.text for block in document.blocks if block.kind != "table" and block.text]
+    lines += [" | ".join(row.filled) for table in document.tables for row in table.rows if row.filled]
+    for index, line in enumerate(lines):
+        line = compact(line)
+        if (match := _SIGNATURE.search(line)) and unit_like(match.group(1)):
+            return _clean_unit(match.group(1)), "signature"
+        if re.fullmatch(r"20\d{2}年\d{1,2}月\d{1,2}日", line) and index and unit_like(lines[index - 1]):
+            return _clean_unit(lines[index - 1]), "signature"
+    lines = [" ".join(line.split()) for line in lines]
+    for line in lines:
+        if (match := _PUBLISHER.search(line)) and unit_like(match.group(1)):
+            return _clean_unit(match.group(1)), "publisher"
+    for field in ("implementing_unit", "competent_department"):
+        for sheet in sheets:
+            if unit_like(sheet.fields.get(field)):
+                return _clean_unit(sheet.fields[field]), field
+    return None, ""
+
+
+def sheet_year(sheets: list) -> int | None:
+    for sheet in sheets:
+        if sheet.year:
+            return sheet.year
+    for sheet in sheets:
+        if sheet.start:
+            return sheet.start.year
+    return None

@@ -30,6 +30,13 @@ class ExtractedIndicator:
     weight: Decimal | None = None
     comparator_text: str | None = None
     project: str | None = None  # from a project-name column of a table holding several projects
+    # A self-evaluation's columns, as printed: actual "" is an empty cell, None no such column.
+    actual: str | None = None
+    score: Decimal | None = None
+    deviation_reason: str | None = None
+    explanation: str | None = None  # 指标解释 / 指标值内容 / 绩效标准 / 评分标准 text
+    parent: str | None = None  # a generic name printed before the indicator's own (prose tables)
+    uncertain: list[str] = field(default_factory=list)  # short Chinese reasons, for the preview
 
     @property
     def target_text(self) -> str:
@@ -79,10 +86,51 @@ class ExtractedFunding:
     carryover: Decimal | None = None
     other: Decimal | None = None
     location: Location | None = None
+    uncertain: list[str] = field(default_factory=list)
 
     def set(self, part: str, value: Decimal | None, location: Location) -> None:
+        if value is None and getattr(self, part) is not None:
+            return  # a blank repeat never clears an amount printed before
         setattr(self, part, value)
         self.location = self.location or location
+
+
+BUDGET_AMOUNTS = ("initial", "full_year", "adjusted", "executed")
+
+
+@dataclass
+class BudgetLine:
+    """One row of a self-evaluation's budget block (年度资金总额, 其中：财政拨款, 其他资金 …)."""
+
+    label: str
+    part: str  # total | fiscal | carryover | other | special_account | unit_funds
+    location: Location
+    initial: Decimal | None = None  # 年初预算数
+    full_year: Decimal | None = None  # 全年预算数
+    adjusted: Decimal | None = None  # 调整后预算数
+    executed: Decimal | None = None  # 全年执行数 / 预算执行数
+    rate: str | None = None  # 执行率 as printed ("100.00%")
+    weight: Decimal | None = None  # 分值 / 权重
+    score: Decimal | None = None  # 得分
+    reason: str | None = None
+
+    @property
+    def budget(self) -> Decimal | None:
+        """The budget the targets were set against: 年初预算 where printed, else 全年 / 调整后."""
+        for value in (self.initial, self.full_year, self.adjusted):
+            if value is not None:
+                return value
+        return None
+
+
+@dataclass
+class ExtractedBudget:
+    lines: list[BudgetLine] = field(default_factory=list)
+    location: Location | None = None
+    uncertain: list[str] = field(default_factory=list)
+
+    def line(self, part: str) -> BudgetLine | None:
+        return next((line for line in self.lines if line.part == part), None)
 
 
 @dataclass
@@ -101,6 +149,9 @@ class ExtractedSheet:
     mid_term_years: tuple[int, int] | None = None
     fundings: dict = field(default_factory=dict)  # period -> ExtractedFunding
     indicators: list[ExtractedIndicator] = field(default_factory=list)
+    kind: str = "target"  # "target" | "self_evaluation" (a 自评表: actuals, scores, budget block)
+    budget: ExtractedBudget | None = None  # a self-evaluation's budget block
+    uncertain: list[str] = field(default_factory=list)
 
     def funding(self, period: str) -> ExtractedFunding:
         return self.fundings.setdefault(period, ExtractedFunding(period=period))
@@ -120,6 +171,7 @@ class Extraction:
     department: str | None = None
     year: int | None = None
     money_unit: str = "万元"
+    money_unit_printed: bool = True  # False: no 单位 printed, 万元 assumed
     sheets: list[ExtractedSheet] = field(default_factory=list)
     skipped: list[Issue] = field(default_factory=list)
     warnings: list[Issue] = field(default_factory=list)

@@ -7,22 +7,26 @@ the column of their 资金总额 label.
 """
 
 import re
-from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 
 from budgets.readers import Document, Location, Row
 
 from .indicator_table import IndicatorTable
 from .labels import (
-    DEPARTMENT_SHEET,
+    budget_column,
     fund_label,
     fund_unit,
     goal_period,
     header_role,
+    is_department_title,
     is_ignored,
+    is_self_evaluation_title,
     is_sheet_title,
     project_field,
 )
-from .model import ExtractedSheet, Extraction, Issue
+from .model import BUDGET_AMOUNTS, BudgetLine, ExtractedBudget, ExtractedSheet, Extraction, Issue
+from .shapes import is_amount, is_number, is_percent, is_value
+from .stream import Line, read_lines
 from .text_utils import amount_in_wan, compact, nfkc_compact, one_line, period_dates, years_in
 
 _YEAR_CAPTION = re.compile(r"^[(（]?\s*(20\d{2})\s*年度?\s*[)）]?$")
@@ -30,36 +34,8 @@ _TITLE_YEAR_SUFFIX = re.compile(r"\s*[(（]\s*20\d{2}\s*年度?\s*[)）]\s*$")
 _UNIT_LINE = re.compile(r"^(?:金额)?单位[:：]\s*(万元|元)$")
 
 
-@dataclass
-class Line:
-    cells: list[str]
-    location: Location
-    after_break: bool = False
-    is_text: bool = False
-    is_heading: bool = False
-    gap_before: int = 0
-
-    @property
-    def text(self) -> str:
-        return " ".join(cell for cell in self.cells if cell.strip())
-
-
-def flatten(document: Document) -> list[Line]:
-    lines = []
-    for block in document.blocks:
-        if block.kind == "table":
-            lines.extend(Line(row.cells, row.location, row.after_break) for row in block.rows)
-        else:
-            lines.append(
-                Line(
-                    [block.text],
-                    block.location,
-                    is_text=True,
-                    is_heading=block.kind == "heading",
-                    gap_before=block.gap_before,
-                )
-            )
-    return lines
+AMOUNT_UNCERTAIN = "金额无法识别"
+UNIT_ASSUMED = "金额单位未注明，按万元计"
 
 
 class SheetReader:
@@ -76,20 +52,26 @@ class SheetReader:
         self.paragraph_mode = False
         self.rows_seen = 0
         self.broken = False
+        self.budget_columns: list[tuple[int, str]] = []
+        self.last_total: str | None = None
 
     # -- sheets ------------------------------------------------------------------------------------
 
     def _start(self, title: str, location: Location) -> ExtractedSheet:
         self._close()
-        scope = "department" if DEPARTMENT_SHEET.search(compact(title)) else "project"
+        scope = "department" if is_department_title(title) else "project"
         year_match = re.search(r"(20\d{2})\s*年", title)
         self.sheet = ExtractedSheet(
             scope=scope,
             title=_TITLE_YEAR_SUFFIX.sub("", title).strip(),
             location=location,
             year=int(year_match.group(1)) if year_match else None,
+            kind="self_evaluation" if is_self_evaluation_title(title) else "target",
         )
+        if caption := _TITLE_YEAR_SUFFIX.search(title):
+            self.sheet.year = self.sheet.year or int(re.search(r"20\d{2}", caption.group()).group())
         self.fund_columns, self.fund_unit, self.pending_goals = {}, None, []
+        self.budget_columns, self.last_total = [], None
         self.paragraph_mode, self.rows_seen = False, 0
         return self.sheet
 
@@ -104,6 +86,7 @@ class SheetReader:
             )
             sheet = self.sheet = None
         if sheet is not None and (sheet.indicators or sheet.name or sheet.fundings):
+            _resolve_periods(sheet)
             if sheet.mid_term_years is None and sheet.start and sheet.end and sheet.end.year > sheet.start.year:
                 sheet.mid_term_years = (sheet.start.year, sheet.end.year)
             self.extraction.sheets.append(sheet)
@@ -136,6 +119,7 @@ class SheetReader:
     # -- the stream --------------------------------------------------------------------------------
 
     def read(self, lines: list[Line]) -> None:
+        last = None
         for line in lines:
             filled = [cell for cell in line.cells if cell.strip()]
             if not filled:
@@ -147,8 +131,25 @@ class SheetReader:
                 self._line(line, filled)
             except Exception as exc:  # noqa: BLE001 - one unreadable table must not sink the document
                 self._drop_sheet(line.location, exc)
+            last = line
         self._flush_paragraphs()
+        if lines:
+            self._drop_cut_row(last)
         self._close()
+
+    def _drop_cut_row(self, last: Line) -> None:
+        """A document cut short (a page saved in part) ends inside its last row: that row is left out
+        and listed, unless its value is complete."""
+        table = self.table
+        if table is None or not table.indicators or table.indicators[-1].location != last.location:
+            return
+        indicator = table.indicators[-1]
+        if is_value(indicator.value):
+            return
+        table.indicators.pop()
+        self.extraction.skipped.append(
+            Issue(f"文件在此处截断，最后一行“{indicator.level3}”不完整，未导入", indicator.location)
+        )
 
     def _line(self, line: Line, filled: list[str]) -> None:
         if line.is_text and self._paragraph_cell(filled[0].strip(), line):
@@ -236,8 +237,13 @@ class SheetReader:
             self._close()
 
     def _row(self, line: Line) -> None:
-        line = Line(_expand_label_values(line.cells), line.location, line.after_break)
-        row = Row(line.cells, line.location, line.after_break)
+        notes = line.notes
+        line = Line(
+            _expand_label_values(line.cells), line.location, line.after_break, aligned=line.aligned, notes=notes
+        )
+        row = Row(line.cells, line.location, line.after_break, aligned=line.aligned, notes=notes)
+        if self._budget_header(line):
+            return
         if IndicatorTable.is_header(row):
             if self.sheet is None:
                 self._start(self.title[0] if self.title else "", line.location)
@@ -245,7 +251,9 @@ class SheetReader:
                 self._store_table()
             periods = self.sheet.periods
             self.table = IndicatorTable(row, periods=periods, default_period="annual")
-            self.pending_goals = []
+            self.pending_goals, self.budget_columns = [], []
+            if {"actual", "score"} & set(self.table.roles.values()):
+                self.sheet.kind = "self_evaluation"
             return
         if self._has_fact_labels(line) and not self._is_column_header(line):
             if self.sheet is None and not self._starts_new_project(line):
@@ -259,6 +267,21 @@ class SheetReader:
             return
         if self.table is not None:
             self.table.feed(row)
+
+    def _budget_header(self, line: Line) -> bool:
+        """The column row of a budget block: 年初预算 | 全年预算数 | 全年执行数 | 执行率 | 分值 | 得分."""
+        columns = [(i, budget_column(cell)) for i, cell in enumerate(line.cells) if budget_column(cell)]
+        if sum(1 for _, role in columns if role in {*BUDGET_AMOUNTS, "rate"}) < 2:
+            return False
+        if self.sheet is None:
+            self._start(self.title[0] if self.title else "", line.location)
+        for cell in line.cells:
+            if unit := fund_unit(cell):
+                self.fund_unit = unit
+        self.budget_columns = columns
+        self.sheet.kind = "self_evaluation"
+        self.sheet.budget = self.sheet.budget or ExtractedBudget(location=line.location)
+        return True
 
     @staticmethod
     def _is_column_header(line: Line) -> bool:
@@ -299,10 +322,18 @@ class SheetReader:
         if self.sheet is None:
             self._start(self.title[0] if self.title else "", line.location)
         specific_goals = any(goal_period(cells[i]) in {"mid_term", "annual"} for i in labels)
+        project_period = any(p in self.sheet.fundings for p in ("project", "mid_term"))
         part_columns: dict[str, list[int]] = {}
         for i in labels:
             if (fund := fund_label(cells[i])) and fund[0] is None:
-                part_columns.setdefault(fund[1], []).append(i)
+                part_columns.setdefault(fund[1][0], []).append(i)
+        goal_labels = [i for i in labels if goal_period(cells[i]) and not project_field(cells[i])]
+        side_by_side = len(goal_labels) >= 2 and goal_labels == labels[-len(goal_labels) :]
+        if side_by_side and all(
+            not cells[i].strip() for i in range(goal_labels[0], goal_labels[-1]) if i not in goal_labels
+        ):
+            self._goal_columns(cells, goal_labels, specific_goals and not project_period)
+            labels = labels[: -len(goal_labels)]
         for position, index in enumerate(labels):
             end = labels[position + 1] if position + 1 < len(labels) else len(cells)
             values = [cell.strip() for cell in cells[index + 1 : end] if cell.strip()]
@@ -313,13 +344,18 @@ class SheetReader:
                 if values:
                     self._project_fact(field_name, values[0], line.location)
             elif fund := fund_label(label):
-                same = part_columns.get(fund[1], [])
+                if self.budget_columns:
+                    self._budget_row(label, fund, cells[index + 1 : end], line)
+                    continue
+                same = part_columns.get(fund[1][0], [])
                 if fund[0] is None and len(same) >= 2 and len(same) == len(self.fund_columns):
                     ordered = sorted(self.fund_columns, key=self.fund_columns.get)
                     fund = (ordered[same.index(index)], fund[1])
                 self._fund(fund, index, values, line.location)
             elif period := goal_period(label):
-                if period == "overall" and specific_goals:
+                if period == "overall" and project_period:
+                    period = "mid_term"
+                elif period == "overall" and specific_goals:
                     continue
                 if period == "mid_term" and (years := years_in(label)) and len(years) >= 2:
                     self.sheet.mid_term_years = (years[0], years[-1])
@@ -335,28 +371,81 @@ class SheetReader:
         elif field_name == "period":
             sheet.start, sheet.end = period_dates(value)
         elif field_name in {"start", "end"}:
-            dates = period_dates(value)[0]
-            setattr(sheet, field_name, dates)
+            start, end = period_dates(value)
+            setattr(sheet, field_name, start if field_name == "start" else (end or start))
         else:
             sheet.fields.setdefault(field_name, one_line(value))
 
-    def _fund(self, fund: tuple[str | None, str], column: int, values: list[str], location: Location) -> None:
-        period, part = fund
-        if period and part == "total":
+    def _fund(self, fund: tuple, column: int, values: list[str], location: Location) -> None:
+        period, parts = fund
+        if period and "total" in parts:
             self.fund_columns[period] = column
+            self.last_total = period
         if period is None:
-            if self.fund_columns:
+            columns = set(self.fund_columns.values())
+            if len(columns) >= 2:  # totals side by side: the part belongs to the nearest column
                 period = min(self.fund_columns, key=lambda p: (abs(self.fund_columns[p] - column), p != "mid_term"))
-            else:
-                period = "annual"
+            else:  # totals one under the other: the part belongs to the last total printed
+                period = self.last_total or "annual"
+        amount = self._amount(values[:1], location)
+        funding = self.sheet.funding(period)
+        for part in parts:
+            if part in {"total", "fiscal", "carryover", "other"}:
+                funding.set(part, amount, location)
+        if amount is not None and not self.fund_unit and not self.extraction.money_unit_printed:
+            if UNIT_ASSUMED not in funding.uncertain:
+                funding.uncertain.append(UNIT_ASSUMED)
+
+    def _amount(self, values: list[str], location: Location) -> Decimal | None:
         unit = self.fund_unit or self.extraction.money_unit
-        amount = None
-        for value in values[:1]:
+        for value in values:
             try:
-                amount = amount_in_wan(value, unit)
+                return amount_in_wan(value, unit)
             except ValueError:
                 self.extraction.warnings.append(Issue(f"资金金额“{value}”无法识别，已按空值处理", location))
-        self.sheet.funding(period).set(part, amount, location)
+        return None
+
+    def _budget_row(self, label: str, fund: tuple, cells: list[str], line: Line) -> None:
+        """A row of the budget block: one value per column, matched by position and shape."""
+        _, parts = fund
+        part = parts[0]
+        budget = self.sheet.budget
+        entry = BudgetLine(label=one_line(label), part="total" if "total" in parts else part, location=line.location)
+        offset = len(self.budget_columns) and self.budget_columns[0][0]
+        aligned = _align_budget(cells, [role for _, role in self.budget_columns], offset)
+        for role, text in aligned.items():
+            if role in BUDGET_AMOUNTS:
+                setattr(entry, role, self._amount([text], line.location))
+            elif role == "rate":
+                entry.rate = text
+            elif role in {"weight", "score"}:
+                setattr(entry, role, _decimal(text))
+            elif role == "reason":
+                entry.reason = text
+        budget.lines.append(entry)
+        if line.notes:
+            budget.uncertain.extend(note for note in line.notes if note not in budget.uncertain)
+        if entry.part in {"total", "fiscal", "carryover", "other"}:
+            self.sheet.funding("annual").set(entry.part, entry.budget, line.location)
+
+    def _goal_columns(self, cells: list[str], labels: list[int], skip_overall: bool) -> None:
+        """Goal labels side by side (项目总目标 | 年度总体目标, 年度目标 | 年度目标完成情况) and the texts
+        after them, paired in order; without texts they wait for the next row."""
+        periods = []
+        for index in labels:
+            period = goal_period(cells[index])
+            if period == "overall":
+                period = None if skip_overall else "mid_term"
+            periods.append((period, index))
+        texts = [cell.strip() for cell in cells[labels[-1] + 1 :] if cell.strip()]
+        periods = [(p, i) for p, i in periods if p]
+        if not texts:
+            self.pending_goals.extend(periods)
+            return
+        for position, (period, _) in enumerate(periods):
+            if position < len(texts):
+                rest = texts[position:] if position == len(periods) - 1 else [texts[position]]
+                self.sheet.goals[period] = "\n".join(rest)
 
     def _goal_continuation(self, line: Line) -> None:
         cells = [(i, cell.strip()) for i, cell in enumerate(line.cells) if cell.strip()]
@@ -402,5 +491,60 @@ def _is_project_name(value: str) -> bool:
         return not (project_field(key) or fund_label(key) or goal_period(key))
 
 
+def _decimal(text: str) -> Decimal | None:
+    try:
+        return Decimal(compact(text).rstrip("分"))
+    except InvalidOperation:
+        return None
+
+
+def _fits_budget(role: str, text: str) -> bool:
+    if role in BUDGET_AMOUNTS:
+        return is_amount(text)
+    if role == "rate":
+        return is_percent(text)
+    if role in {"weight", "score"}:
+        return is_number(text)
+    return True
+
+
+def _align_budget(cells: list[str], roles: list[str], offset: int = 0) -> dict[str, str]:
+    """Cells to budget columns in order; a cell that does not fit its column moves to the next column
+    it fits (a merged 分值 cell leaves the 执行率 one place to the left)."""
+    found, position = {}, 0
+    for cell in cells:
+        text = cell.strip()
+        if position >= len(roles):
+            break
+        if not text or compact(text) in {"/", "-", "—"}:
+            position += 1
+            continue
+        while position < len(roles) and not _fits_budget(roles[position], text):
+            position += 1
+        if position < len(roles):
+            found[roles[position]] = text
+            position += 1
+    return found
+
+
+def _resolve_periods(sheet: ExtractedSheet) -> None:
+    """A whole-project amount (项目资金总额, 项目总预算) is the mid-term funding when an annual amount is
+    printed beside it, else the annual one."""
+    project = sheet.fundings.pop("project", None)
+    if project is None:
+        return
+    target = "mid_term" if "annual" in sheet.fundings else "annual"
+    existing = sheet.fundings.get(target)
+    if existing is None:
+        project.period = target
+        sheet.fundings[target] = project
+        return
+    for part in ("total", "fiscal", "carryover", "other"):
+        if getattr(existing, part) is None:
+            setattr(existing, part, getattr(project, part))
+
+
 def read_sheets(document: Document, extraction: Extraction) -> None:
-    SheetReader(extraction).read(flatten(document))
+    lines, issues = read_lines(document)
+    extraction.skipped.extend(Issue(message, location) for message, location in issues)
+    SheetReader(extraction).read(lines)

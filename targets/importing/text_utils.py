@@ -61,10 +61,19 @@ def dates_in(text: str) -> list[tuple[datetime.date, bool]]:
     return found
 
 
+_YEARS = re.compile(r"(?<!\d)(20\d{2})\s*年?(?:度)?\s*(?:[-~～—至到]+\s*(20\d{2})\s*年?)?(?!\d)")
+
+
 def period_dates(text: str) -> tuple[datetime.date | None, datetime.date | None]:
+    """Start and end of a printed period; a period given in years only ("2020年-2022年", "2025年")
+    runs from the first day of its first year to the last day of its last."""
     dates = dates_in(text)
     if not dates:
-        return None, None
+        match = _YEARS.search(text or "")
+        if match is None:
+            return None, None
+        first, last = int(match.group(1)), int(match.group(2) or match.group(1))
+        return datetime.date(first, 1, 1), datetime.date(last, 12, 31)
     start = dates[0][0]
     if len(dates) < 2:
         return start, None

@@ -134,9 +134,9 @@ def test_unknown_department_is_a_clear_error(db):
     [
         (b"", "empty.txt", "空文件"),
         (b"\x00\x01\x02binary", "data.txt", "二进制"),
-        (b"%PDF-1.4 broken", "broken.pdf", "无法按 pdf 格式读取"),
+        (b"%PDF-1.4 broken", "broken.pdf", "不是有效的 PDF 文件"),
         (b"hello", "notes.exe", "不受支持"),
-        (b"PK\x03\x04junk", "archive.docx", "压缩包"),
+        (b"PK\x03\x04junk", "archive.docx", "不是有效的 Word"),
         ("第一部分 概况\n本单位没有项目。\n".encode(), "plain.txt", "没有找到绩效目标表"),
     ],
 )

@@ -68,3 +68,35 @@ def test_amounts_in_yuan_are_converted_exactly():
 )
 def test_with_comparator(value, comparator, expected):
     assert with_comparator(value, comparator) == expected
+
+
+SELF_EVALUATIONS = ["cell-lines-self-evaluation.txt", "fused-self-evaluation.txt"]
+DETAILS = ("value_operator", "value_unit", "actual", "weight", "score", "deviation_reason")
+
+
+@pytest.mark.parametrize("name", SELF_EVALUATIONS)
+def test_self_evaluation_actuals_weights_scores_and_reasons(name):
+    path = VARIANTS / name
+    expected = json.loads(path.with_name(path.stem + ".expected.json").read_text("utf-8"))
+    (project,) = export_for(path)["performance"]["projects"]
+    (wanted,) = expected["performance"]["projects"]
+    assert [{key: i[key] for key in DETAILS} for i in project["indicators"]] == [
+        {key: i[key] for key in DETAILS} for i in wanted["indicators"]
+    ]
+    for key in ("annual_executed", "execution_rate", "budget_weight", "budget_score"):
+        assert project[key] == wanted[key]
+    assert project["kind"] == "self_evaluation"
+    assert all(line["location"] for line in project["budget_block"]["lines"])
+
+
+def test_fused_numbers_are_split_by_the_execution_rate_and_marked():
+    project = export_for(VARIANTS / "fused-self-evaluation.txt")["performance"]["projects"][0]
+    assert (project["annual_total"], project["annual_executed"], project["execution_rate"]) == (60.0, 60.0, "100.00%")
+    assert "数字粘连，按列拆分" in project["budget_block"]["uncertain"]
+    assert all("单元格按数值形状拆分" in indicator["uncertain"] for indicator in project["indicators"])
+
+
+def test_single_spaces_with_a_wrapped_range_label():
+    project = export_for(VARIANTS / "single-spaces-approval.txt")["performance"]["projects"][0]
+    assert {i["level1"] for i in project["indicators"]} >= {"成本指标(0-20)分", "产出指标(40-50)分"}
+    assert (project["mid_term_total"], project["annual_total"], project["annual_fiscal"]) == (30.0, 30.0, 28.0)
