@@ -12,7 +12,6 @@ with any bad row changes nothing.
 """
 
 import io
-import zipfile
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -23,6 +22,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from budgets.money import plain_number
+from budgets.readers import DisclosureReadError, check_office_container
 
 from ..models import Evaluation, IndicatorResult
 from ..scoring import Comparator
@@ -201,14 +201,11 @@ def _level_for(points: Decimal, weight: Decimal, rules) -> str:
 
 
 def _check_container(content: bytes, name: str) -> None:
-    """An .xlsx is a zip: its directory is read before anything is unpacked, so a bomb is refused."""
+    """An .xlsx is a zip: its directory is vetted before anything is unpacked, so a bomb is refused."""
     try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            members = archive.infolist()
-    except zipfile.BadZipFile:
-        raise ValidationError(_("文件“%(n)s”不是有效的 Excel（.xlsx）文件，无法打开。") % {"n": name}) from None
-    if len(members) > 1000 or sum(m.file_size for m in members) > 20 * MAX_BYTES:
-        raise ValidationError(_("文件“%(n)s”解压后过大，疑似压缩炸弹，已拒绝。") % {"n": name})
+        check_office_container(content, name, expected="xlsx")
+    except DisclosureReadError as exc:
+        raise ValidationError(str(exc)) from None
 
 
 def read_evaluation_workbook(evaluation: Evaluation, rows: list[IndicatorResult], content: bytes, name: str):
