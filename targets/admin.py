@@ -442,3 +442,6 @@ class MonitoringEntryAdmin(DepartmentScopedAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+from .reminders import admin as reminders_admin  # noqa: E402, F401  (registers the reminder admins)

@@ -2,7 +2,6 @@
 
 import django.core.validators
 import django.db.models.deletion
-import re
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
@@ -53,8 +52,8 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('period_kind', models.CharField(choices=[('monitoring', '绩效运行监控'), ('self_evaluation', '绩效自评')], max_length=20, unique=True, verbose_name='填报期类型')),
                 ('enabled', models.BooleanField(default=True, verbose_name='启用')),
-                ('days_before', models.CharField(blank=True, default='7,1', help_text='截止日期前第几天提醒尚未提交或有退回内容的财务人员，用逗号分隔，例如 7,1；0 表示截止当天', max_length=100, validators=[django.core.validators.RegexValidator(re.compile('^\\d+(?:,\\d+)*\\Z'), code='invalid', message='Enter only digits separated by commas.')], verbose_name='截止前提醒（天）')),
-                ('days_after', models.CharField(blank=True, default='1', help_text='截止日期后第几天再次提醒财务人员，并向部门的监督审核人员督办逾期的目标表，例如 1 或 1,3,7', max_length=100, validators=[django.core.validators.RegexValidator(re.compile('^\\d+(?:,\\d+)*\\Z'), code='invalid', message='Enter only digits separated by commas.')], verbose_name='逾期提醒（天）')),
+                ('days_before', models.CharField(blank=True, default='7,1', help_text='截止日期前第几天提醒尚未提交或有退回内容的财务人员，用逗号分隔，例如 7,1；0 表示截止当天', max_length=100, verbose_name='截止前提醒（天）')),
+                ('days_after', models.CharField(blank=True, default='1', help_text='截止日期后第几天再次提醒财务人员，并向部门的监督审核人员督办逾期的目标表，例如 1 或 1,3,7', max_length=100, verbose_name='逾期提醒（天）')),
                 ('review_after_days', models.PositiveSmallIntegerField(default=5, help_text='提交后等待审核超过这么多天，每天提醒该部门的监督审核人员', validators=[django.core.validators.MaxValueValidator(365)], verbose_name='待审核提醒（天）')),
                 ('due_soon_mandatory', models.BooleanField(default=False, verbose_name='截止前提醒不可屏蔽')),
                 ('overdue_mandatory', models.BooleanField(default=True, verbose_name='逾期提醒不可屏蔽')),
@@ -73,8 +72,8 @@ class Migration(migrations.Migration):
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
                 ('period_kind', models.CharField(choices=[('monitoring', '绩效运行监控'), ('self_evaluation', '绩效自评')], db_index=True, max_length=20, verbose_name='填报期类型')),
                 ('enabled', models.BooleanField(default=True, verbose_name='启用')),
-                ('days_before', models.CharField(blank=True, default='7,1', help_text='截止日期前第几天提醒尚未提交或有退回内容的财务人员，用逗号分隔，例如 7,1；0 表示截止当天', max_length=100, validators=[django.core.validators.RegexValidator(re.compile('^\\d+(?:,\\d+)*\\Z'), code='invalid', message='Enter only digits separated by commas.')], verbose_name='截止前提醒（天）')),
-                ('days_after', models.CharField(blank=True, default='1', help_text='截止日期后第几天再次提醒财务人员，并向部门的监督审核人员督办逾期的目标表，例如 1 或 1,3,7', max_length=100, validators=[django.core.validators.RegexValidator(re.compile('^\\d+(?:,\\d+)*\\Z'), code='invalid', message='Enter only digits separated by commas.')], verbose_name='逾期提醒（天）')),
+                ('days_before', models.CharField(blank=True, default='7,1', help_text='截止日期前第几天提醒尚未提交或有退回内容的财务人员，用逗号分隔，例如 7,1；0 表示截止当天', max_length=100, verbose_name='截止前提醒（天）')),
+                ('days_after', models.CharField(blank=True, default='1', help_text='截止日期后第几天再次提醒财务人员，并向部门的监督审核人员督办逾期的目标表，例如 1 或 1,3,7', max_length=100, verbose_name='逾期提醒（天）')),
                 ('review_after_days', models.PositiveSmallIntegerField(default=5, help_text='提交后等待审核超过这么多天，每天提醒该部门的监督审核人员', validators=[django.core.validators.MaxValueValidator(365)], verbose_name='待审核提醒（天）')),
                 ('due_soon_mandatory', models.BooleanField(default=False, verbose_name='截止前提醒不可屏蔽')),
                 ('overdue_mandatory', models.BooleanField(default=True, verbose_name='逾期提醒不可屏蔽')),

@@ -4,7 +4,7 @@ each user has muted. Imported into targets.models, so the app label is "targets"
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, validate_comma_separated_integer_list
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -43,7 +43,6 @@ class ReminderRule(models.Model):
         max_length=100,
         default="7,1",
         blank=True,
-        validators=[validate_comma_separated_integer_list],
         help_text=_("截止日期前第几天提醒尚未提交或有退回内容的财务人员，用逗号分隔，例如 7,1；0 表示截止当天"),
     )
     days_after = models.CharField(
@@ -51,7 +50,6 @@ class ReminderRule(models.Model):
         max_length=100,
         default="1",
         blank=True,
-        validators=[validate_comma_separated_integer_list],
         help_text=_("截止日期后第几天再次提醒财务人员，并向部门的监督审核人员督办逾期的目标表，例如 1 或 1,3,7"),
     )
     review_after_days = models.PositiveSmallIntegerField(
