@@ -319,14 +319,14 @@ def deliveries_visible_to(user) -> QuerySet[ReminderDelivery]:
     return deliveries.filter(Q(digest__recipient=user) | Q(Exists(supervised)))
 
 
-def email_deliveries_to_recover(now: datetime.datetime, *, days: int = 3) -> list[int]:
-    """E-mails of recent digests still unsent whose turn has come: never picked up (a lost task), or
-    claimed by a worker that died mid-send and whose claim has run out."""
+def email_deliveries_to_recover(now: datetime.datetime, *, since: datetime.date) -> list[int]:
+    """E-mails of digests from `since` on still unsent whose turn has come: never picked up (a lost
+    task), or claimed by a worker that died mid-send and whose claim has run out."""
     return list(
         ReminderDelivery.objects.filter(
             channel=ReminderDelivery.Channel.EMAIL,
             status__in=[ReminderDelivery.Status.PENDING, ReminderDelivery.Status.SENDING],
-            digest__day__gte=timezone.localdate(now) - datetime.timedelta(days=days),
+            digest__day__gte=since,
         )
         .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
         .order_by("pk")

@@ -48,6 +48,7 @@ RULE_FIELDS = (
     "review_mandatory",
 )
 BACKOFF_SECONDS, BACKOFF_MAX_SECONDS = 60, 3600
+RECOVER_DAYS = 3  # the daily job also queues unsent e-mails of the digests of this many days before
 
 
 class DeliveryDeferred(Exception):
@@ -126,11 +127,12 @@ def reminder_digests_create(*, day: datetime.date, plan: list[PlannedDigest] | N
 
 
 def reminders_run(*, day: datetime.date | None = None) -> dict:
-    """The daily job: create today's digests, then queue their e-mails and any earlier e-mail whose
-    task was lost or whose sender died (after the transaction commits)."""
+    """The daily job: create the day's digests, then queue their e-mails and those of the last few
+    days whose task was lost or whose sender died (after the transaction commits)."""
     day = day or today()
     created = reminder_digests_create(day=day)
-    queued = sorted(set(created["emails"]) | set(email_deliveries_to_recover(timezone.now())))
+    since = day - datetime.timedelta(days=RECOVER_DAYS)
+    queued = sorted(set(created["emails"]) | set(email_deliveries_to_recover(timezone.now(), since=since)))
     if queued:
         transaction.on_commit(lambda: email_deliveries_queue(queued))
     return {"day": day.isoformat(), "digests": created["digests"], "emails_queued": len(queued)}
