@@ -9,17 +9,19 @@ sends it at most once, and a worker that died mid-send loses its claim after a l
 """
 
 import datetime
+import json
 import smtplib
 import socket
 import uuid
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from budgets.audit import audit_record, diff_fields
+from budgets.bulk import copy_insert
 from budgets.history import stamp
 
 from ..models import ReportingPeriod
@@ -62,6 +64,40 @@ class DeliveryDeferred(Exception):
 # The daily job -----------------------------------------------------------------------------------
 
 
+def _insert_digests(day: datetime.date, run: uuid.UUID, plan: list[PlannedDigest]) -> None:
+    """INSERT … ON CONFLICT DO NOTHING of the plan's digests, in plan order (by recipient and kind, so
+    concurrent runs take the unique index's locks in one order). On PostgreSQL the rows travel as one
+    JSON document: bulk_create would escape every quote of every digest's content in Python."""
+    rows = [
+        {
+            "recipient": digest.recipient_id,
+            "kind": digest.kind,
+            "subject": digest_subject(digest.kind, [item.content for item in digest.items]),
+            "content": {"items": [item.content for item in digest.items]},
+        }
+        for digest in plan
+    ]
+    if connection.vendor != "postgresql":
+        ReminderDigest.objects.bulk_create(
+            [ReminderDigest(recipient_id=r["recipient"], day=day, run=run, **_without(r, "recipient")) for r in rows],
+            ignore_conflicts=True,
+        )
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""INSERT INTO {connection.ops.quote_name(ReminderDigest._meta.db_table)}
+                    (recipient_id, day, kind, subject, content, run, created_at)
+                SELECT (r->>'recipient')::bigint, %s, r->>'kind', r->>'subject', r->'content', %s, %s
+                FROM jsonb_array_elements(%s::jsonb) WITH ORDINALITY AS rows(r, n) ORDER BY n
+                ON CONFLICT (recipient_id, day, kind) DO NOTHING""",  # noqa: S608 - the table name is the model's
+            [day, run, timezone.now(), json.dumps(rows, ensure_ascii=False)],
+        )
+
+
+def _without(row: dict, key: str) -> dict:
+    return {name: value for name, value in row.items() if name != key}
+
+
 @transaction.atomic
 def reminder_digests_create(*, day: datetime.date, plan: list[PlannedDigest] | None = None) -> dict:
     """Create the digests due on `day` that do not exist yet, with their sheets and deliveries (the
@@ -69,59 +105,50 @@ def reminder_digests_create(*, day: datetime.date, plan: list[PlannedDigest] | N
     "emails": ids of their pending e-mails}. A fixed number of statements on PostgreSQL, whatever the
     number of recipients."""
     plan = reminder_plan(day) if plan is None else plan
+    # Leaving out what an earlier run created keeps a repeated run cheap; the constraint decides races.
+    done = set(ReminderDigest.objects.filter(day=day).values_list("recipient_id", "kind"))
+    plan = [digest for digest in plan if (digest.recipient_id, digest.kind) not in done]
     if not plan:
         return {"digests": 0, "emails": []}
     run = uuid.uuid4()
-    ReminderDigest.objects.bulk_create(
-        [
-            ReminderDigest(
-                recipient_id=digest.recipient_id,
-                day=day,
-                kind=digest.kind,
-                subject=digest_subject(digest.kind, [item.content for item in digest.items]),
-                content={"items": [item.content for item in digest.items]},
-                run=run,
-            )
-            for digest in plan  # ordered by recipient and kind: concurrent runs lock rows in one order
-        ],
-        ignore_conflicts=True,
-    )
+    _insert_digests(day, run, plan)
     mine = {
         (recipient, kind): pk
         for pk, recipient, kind in ReminderDigest.objects.filter(run=run).values_list("pk", "recipient_id", "kind")
     }
     now = timezone.now()
     lease = now + datetime.timedelta(seconds=settings.REMINDER_EMAIL_LEASE_SECONDS)
+    delivery = {"attempts": 0, "lease_until": None, "error": "", "delivered_at": None, "updated_at": now}
     items, deliveries = [], []
     for digest in plan:
         pk = mine.get((digest.recipient_id, digest.kind))
         if pk is None:
-            continue  # another run (or an earlier one today) has sent this person this kind already
+            continue  # another run has just sent this person this kind
         for item in digest.items:
-            record = {
-                "evaluation_id" if item.content["record"] == "evaluation" else "monitoring_report_id": item.record_id
-            }
+            evaluation = item.content["record"] == "evaluation"
             items.append(
-                ReminderItem(
-                    digest_id=pk,
-                    department_id=item.department_id,
-                    period_id=item.period_id,
-                    sheet_id=item.sheet_id,
-                    **record,
-                )
+                {
+                    "digest_id": pk,
+                    "department_id": item.department_id,
+                    "period_id": item.period_id,
+                    "sheet_id": item.sheet_id,
+                    "evaluation_id": item.record_id if evaluation else None,
+                    "monitoring_report_id": None if evaluation else item.record_id,
+                }
             )
-        deliveries.append(ReminderDelivery(digest_id=pk, channel=Channel.IN_APP, status=Status.SENT, delivered_at=now))
+        deliveries.append(
+            {**delivery, "digest_id": pk, "channel": Channel.IN_APP, "status": Status.SENT, "delivered_at": now}
+        )
         if digest.email:
             # Claimed for a lease from the start, so a second run an hour later does not queue it again.
-            deliveries.append(ReminderDelivery(digest_id=pk, channel=Channel.EMAIL, lease_until=lease))
-        else:
             deliveries.append(
-                ReminderDelivery(
-                    digest_id=pk, channel=Channel.EMAIL, status=Status.SKIPPED, error=_("用户没有填写电子邮箱")
-                )
+                {**delivery, "digest_id": pk, "channel": Channel.EMAIL, "status": Status.PENDING, "lease_until": lease}
             )
-    ReminderItem.objects.bulk_create(items)
-    ReminderDelivery.objects.bulk_create(deliveries)
+        else:
+            skipped = {"status": Status.SKIPPED, "error": _("用户没有填写电子邮箱")}
+            deliveries.append({**delivery, "digest_id": pk, "channel": Channel.EMAIL, **skipped})
+    copy_insert(ReminderItem, items)
+    copy_insert(ReminderDelivery, deliveries)
     emails = ReminderDelivery.objects.filter(digest__run=run, channel=Channel.EMAIL, status=Status.PENDING)
     return {"digests": len(mine), "emails": list(emails.order_by("pk").values_list("pk", flat=True))}
 

@@ -1,9 +1,10 @@
 import datetime
+import uuid
 
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -54,6 +55,18 @@ def test_running_again_or_with_the_same_plan_creates_nothing_more(unit):
     assert reminders_run(day=WEEK_BEFORE)["digests"] == 0
     assert ReminderDigest.objects.count() == 1
     assert ReminderDelivery.objects.count() == 2
+
+
+def test_the_database_refuses_a_second_digest_for_the_same_person_day_and_kind(unit):
+    reminder_digests_create(day=WEEK_BEFORE)
+    digest = ReminderDigest.objects.get()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ReminderDigest.objects.create(
+            recipient=digest.recipient, day=digest.day, kind=digest.kind, subject="again", run=uuid.uuid4()
+        )
+    ReminderDigest.objects.create(
+        recipient=digest.recipient, day=digest.day, kind="overdue", subject="another kind", run=uuid.uuid4()
+    )
 
 
 def test_nobody_with_nothing_to_do_gets_anything(unit, supervisor, outsider):
