@@ -17,19 +17,12 @@ from .models import ReminderDelivery, ReminderItem, ReminderKind, ReminderRule
 from .selectors import deliveries_visible_to
 from .services import RULE_FIELDS, reminder_delivery_retry, reminder_rule_set
 
+SHEETS_LISTED = 3
+
 
 @admin.register(ReminderRule)
 class ReminderRuleAdmin(admin.ModelAdmin):
-    list_display = (
-        "period_kind",
-        "enabled",
-        "days_before",
-        "days_after",
-        "review_after_days",
-        "due_soon_mandatory",
-        "overdue_mandatory",
-        "review_mandatory",
-    )
+    list_display = ("period_kind", *RULE_FIELDS)
     fieldsets = (
         (None, {"fields": ("period_kind", "enabled")}),
         (_("何时提醒"), {"fields": ("days_before", "days_after", "review_after_days")}),
@@ -82,7 +75,17 @@ class DepartmentFilter(admin.SimpleListFilter):
 
 @admin.register(ReminderDelivery)
 class ReminderDeliveryAdmin(DepartmentScopedAdmin):
-    list_display = ("recipient", "day", "kind", "channel", "status", "attempts", "error", "sheets", "delivered_at")
+    list_display = (
+        "recipient",
+        "day",
+        "kind",
+        "channel",
+        "status",
+        "attempts",
+        "error",
+        "sheets_short",
+        "delivered_at",
+    )
     list_filter = ("channel", "status", "digest__kind", "digest__day", DepartmentFilter)
     date_hierarchy = "digest__day"
     search_fields = ("digest__recipient__username", "digest__recipient__first_name", "digest__subject")
@@ -153,7 +156,17 @@ class ReminderDeliveryAdmin(DepartmentScopedAdmin):
 
     @admin.display(description=_("涉及的目标表"))
     def sheets(self, obj):
-        return "；".join(f"{item.department.name} · {item.sheet_name}" for item in obj.digest.items.all())
+        names = [f"{item.department.name} · {item.sheet_name}" for item in obj.digest.items.all()]
+        return "；".join(names)
+
+    @admin.display(description=_("涉及的目标表"))
+    def sheets_short(self, obj):
+        """The first few sheets in the list (the change page names them all)."""
+        items = list(obj.digest.items.all())
+        shown = "；".join(f"{item.department.name} · {item.sheet_name}" for item in items[:SHEETS_LISTED])
+        if len(items) > SHEETS_LISTED:
+            shown += str(_("……等 %(n)d 张") % {"n": len(items)})
+        return shown
 
     @admin.display(description=_("内容"))
     def message(self, obj):

@@ -16,6 +16,7 @@ from targets.assessment.services import (
 )
 from targets.models import Evaluation
 from targets.reminders.models import ReminderDigest
+from targets.review.services import submission_return
 from tests.factories import (
     DepartmentFactory,
     FundingFactory,
@@ -44,6 +45,12 @@ class Unit:
     def submit(self) -> Evaluation:
         self.fill()
         self.evaluation = evaluation_submit(evaluation=self.evaluation, actor=self.staff)
+        return self.evaluation
+
+    def return_indicator(self, name: str, reason: str, *, actor) -> Evaluation:
+        """The supervisor returns the submitted evaluation for one indicator, with `reason`."""
+        indicator = results(self.evaluation)[name].indicator_id
+        self.evaluation = submission_return(record=self.evaluation, indicator_messages={indicator: reason}, actor=actor)
         return self.evaluation
 
 

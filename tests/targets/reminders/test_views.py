@@ -3,8 +3,7 @@ from django.urls import reverse
 
 from targets.reminders.models import ReminderDigest, ReminderMute
 from targets.reminders.services import reminder_digests_create
-from targets.review.services import submission_return
-from tests.targets.conftest import results, working_day
+from tests.targets.conftest import working_day
 
 from .conftest import DUE
 
@@ -17,12 +16,7 @@ def returned(make_unit, supervisor, time_machine):
     the deadline has been created."""
     unit = make_unit("IT1", "信息一科")
     unit.submit()
-    rows = results(unit.evaluation)
-    submission_return(
-        record=unit.evaluation,
-        indicator_messages={rows["系统可用率"].indicator_id: "<script>alert(1)</script>口径不一致"},
-        actor=supervisor,
-    )
+    unit.return_indicator("系统可用率", "<script>alert(1)</script>口径不一致", actor=supervisor)
     day = DUE.replace(day=30)
     time_machine.move_to(working_day(day))
     reminder_digests_create(day=day)

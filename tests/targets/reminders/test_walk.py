@@ -18,9 +18,8 @@ from budgets.models import Membership
 from targets.models import ReturnNote
 from targets.periods.services import late_entry_grant
 from targets.reminders.models import ReminderDigest, ReminderItem
-from targets.review.services import submission_return
 from tests.factories import MembershipFactory, UserFactory
-from tests.targets.conftest import results, working_day
+from tests.targets.conftest import working_day
 
 from .conftest import DUE, received, run_on
 
@@ -77,12 +76,7 @@ def test_a_period_walked_from_ten_days_before_to_three_after(
         if day == D(2022, 3, 26):
             a.submit()
         if day == D(2022, 3, 27):
-            rows = results(b.evaluation)
-            submission_return(
-                record=b.evaluation,
-                indicator_messages={rows["系统可用率"].indicator_id: "可用率口径与目标不一致"},
-                actor=supervisor_with_email,
-            )
+            b.return_indicator("系统可用率", "可用率口径与目标不一致", actor=supervisor_with_email)
         with django_capture_on_commit_callbacks(execute=True):
             run_on(time_machine, day)
             run_on(time_machine, day)  # a second run the same day sends nothing more
@@ -102,12 +96,7 @@ def test_what_each_digest_says(cast, time_machine, supervisor_with_email, settin
     b, d = cast["b"], cast["d"]
     time_machine.move_to(working_day(D(2022, 3, 22)))
     b.submit()
-    rows = results(b.evaluation)
-    submission_return(
-        record=b.evaluation,
-        indicator_messages={rows["系统可用率"].indicator_id: "可用率口径与目标不一致"},
-        actor=supervisor_with_email,
-    )
+    b.return_indicator("系统可用率", "可用率口径与目标不一致", actor=supervisor_with_email)
     with django_capture_on_commit_callbacks(execute=True):
         run_on(time_machine, D(2022, 3, 30))
     by_address = {message.to[0]: message for message in mail.outbox}
