@@ -36,6 +36,7 @@ ROLE_PERMISSIONS = {
         "targets.view_monitoringreport",
         "targets.view_monitoringentry",
         "targets.view_ruleprofile",
+        "targets.view_reminderdelivery",
     ],
     Membership.Role.SUPERVISOR: [
         "budgets.view_department",
@@ -59,6 +60,8 @@ ROLE_PERMISSIONS = {
         "targets.view_monitoringreport",
         "targets.view_monitoringentry",
         "targets.view_ruleprofile",
+        "targets.view_reminderdelivery",
+        "targets.view_reminderrule",
     ],
 }
 GROUP_NAMES = {Membership.Role.STAFF: "财务人员", Membership.Role.SUPERVISOR: "监督审核人员"}

@@ -16,10 +16,13 @@ GRACE_SECONDS = 10
 
 def commands(host: str, port: str) -> dict[str, list[str]]:
     python = sys.executable
+    beat_pidfile = os.path.join(os.environ.get("VAR_DIR", "var"), "celerybeat.pid")
     return {
         "web": [python, "manage.py", "runserver", f"{host}:{port}"],
         "worker": [python, "-m", "celery", "-A", "config", "worker", "--loglevel=INFO", "--concurrency=2"],
-        "beat": [python, "-m", "celery", "-A", "config", "beat", "--loglevel=INFO"],
+        # The one beat process (its schedule is in the database, CELERY_BEAT_SCHEDULER); the pidfile
+        # makes a second beat started on this machine refuse to run.
+        "beat": [python, "-m", "celery", "-A", "config", "beat", "--loglevel=INFO", f"--pidfile={beat_pidfile}"],
     }
 
 

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "import_export",
     "simple_history",
     "axes",
+    "django_celery_beat",
     "budgets",
     "targets",
 ]
@@ -201,3 +202,38 @@ ADMIN_SITE_HEADER = _("预算绩效目标管理系统")
 IMPORT_SYNC_MAX_BYTES = int(os.environ.get("IMPORT_SYNC_MAX_BYTES", str(512 * 1024)))
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(50 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+# Reminders (targets.reminders) ------------------------------------------------------------------
+# E-mail: the console backend unless EMAIL_HOST names an SMTP server (then SMTP with the variables
+# below); EMAIL_BACKEND overrides both. Tests use Django's in-memory outbox.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or (
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "预算绩效目标管理系统 <noreply@localhost>")
+SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+# Links in e-mails are absolute: the address people open the system at.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# A reminder e-mail is tried this many times (with growing pauses) before it is marked failed.
+REMINDER_EMAIL_MAX_ATTEMPTS = int(os.environ.get("REMINDER_EMAIL_MAX_ATTEMPTS", "5"))
+# While one worker sends an e-mail, others leave it alone for this long; a worker that died
+# mid-send loses its claim after it and another sends the e-mail.
+REMINDER_EMAIL_LEASE_SECONDS = int(os.environ.get("REMINDER_EMAIL_LEASE_SECONDS", str(2 * EMAIL_TIMEOUT + 30)))
+
+# Celery beat reads its schedule from the database (django-celery-beat), editable in the admin
+# (周期任务); a migration creates the daily jobs. CELERY_BEAT_SCHEDULE stays empty: entries there
+# would overwrite the admin's edits each time beat starts.
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# With Redis, a task taken by a worker that died is handed out again after this many seconds
+# (acks_late); it must exceed the longest task and retry countdown.
+if not CELERY_BROKER_URL.startswith("filesystem://"):
+    CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] = int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600"))
+# Where tasks go unless routed: a separate queue lets workers of one test (or one site) keep to their own.
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE", "celery")

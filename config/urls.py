@@ -15,6 +15,7 @@ urlpatterns = [
     path("evaluations/", include("targets.assessment.urls")),
     path("monitoring/", include("targets.monitoring.urls")),
     path("sheets/", include("targets.sheets.urls")),
+    path("notifications/", include("targets.reminders.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),

@@ -11,5 +11,7 @@ class TargetsConfig(AppConfig):
         from budgets.audit import register_events
 
         from .events import EVENTS
+        from .reminders.events import EVENTS as REMINDER_EVENTS
 
         register_events(EVENTS)
+        register_events(REMINDER_EVENTS)

@@ -816,3 +816,7 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+# Reminders (targets/reminders/models.py) ----------------------------------------------------------
+from .reminders.models import ReminderDelivery, ReminderDigest, ReminderItem, ReminderMute, ReminderRule  # noqa: E402, F401

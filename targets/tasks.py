@@ -22,3 +22,8 @@ def score_year(self, year: int) -> dict:
         self.update_state(state="PROGRESS", meta={"done": done, "total": total})
 
     return evaluations_rescore_year(year=year, progress=progress)
+
+
+# Celery discovers targets.tasks only: the capability subpackages' tasks are registered from here.
+from .periods.tasks import open_reporting_periods  # noqa: E402, F401
+from .reminders.tasks import send_due_reminders, send_reminder_email  # noqa: E402, F401

@@ -62,3 +62,14 @@ def project(department):
 @pytest.fixture
 def other_project(other_department):
     return ProjectFactory(department=other_department, name="其他区网站运维项目")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_content_types():
+    """Transactional tests flush every table, content types included: nothing may keep using the
+    ids cached by an earlier test."""
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.clear_cache()
+    yield
+    ContentType.objects.clear_cache()

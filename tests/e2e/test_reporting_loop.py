@@ -17,7 +17,8 @@ from targets.periods.services import reporting_period_create, reporting_period_o
 SEED = Path(__file__).resolve().parents[2] / "fixtures" / "disclosures" / "000_890aa3d5553b712d.txt"
 ACTUALS = ["52亿次", "100%", "99.5%", "3人", "3名", "420万次", "55万次", "是", "92%", "91%"]
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# serialized_rollback: a transactional test starts from the migrated data (rule profile, permissions)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 @pytest.fixture
