@@ -19,7 +19,7 @@ from .models import (
     Project,
     SourceDocument,
 )
-from .readable import audit_changes, column_headings, import_report_summary
+from .readable import audit_changes, column_headings, import_report_summary, number_column
 from .resources import ExecutionResource
 from .selectors import department_scope, departments_for
 
@@ -192,7 +192,7 @@ class SourceDocumentAdmin(DepartmentScopedAdmin):
         "imported_at",
         "parse_summary",
     )
-    exclude = ("parse_report",)
+    fields = readonly_fields
 
     def has_add_permission(self, request):
         return False
@@ -270,9 +270,10 @@ class AuditEntryAdmin(admin.ModelAdmin):
 class BudgetLineInline(admin.TabularInline):
     model = BudgetLine
     extra = 0
-    fields = ("order", "code", "code_kind", "name", "amount", "is_total", "source_location")
+    fields = ("order", "code", "code_kind", "name", "amount_plain", "is_total", "source_location")
     readonly_fields = fields
     can_delete = False
+    amount_plain = number_column("amount", _("本年金额（万元）"))
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -280,7 +281,7 @@ class BudgetLineInline(admin.TabularInline):
 
 @admin.register(BudgetTable)
 class BudgetTableAdmin(DepartmentScopedAdmin):
-    list_display = ("title", "kind", "department", "year", "total", "empty", "source_document")
+    list_display = ("title", "kind", "department", "year", "total_plain", "empty", "source_document")
     list_filter = ("kind", "year", "empty", "department")
     search_fields = ("title", "department__name")
     list_select_related = ("department", "source_document")
@@ -293,12 +294,13 @@ class BudgetTableAdmin(DepartmentScopedAdmin):
         "kind",
         "unit",
         "column_list",
-        "total",
+        "total_plain",
         "empty",
         "notes",
         "source_location",
     )
-    exclude = ("columns",)
+    fields = readonly_fields
+    total_plain = number_column("total", _("合计（万元）"))
     inlines = [BudgetLineInline]
 
     def has_add_permission(self, request):

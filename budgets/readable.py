@@ -8,6 +8,7 @@ this module."""
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from django.contrib.admin import display
 from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
@@ -57,6 +58,17 @@ def readable_value(field: models.Field, value, *, related: Mapping | None = None
     if isinstance(field, models.JSONField):
         return json_text(value)
     return str(value)
+
+
+def number_column(name: str, description, *, ordering: bool = True):
+    """An admin column (or read-only field) showing a stored number as people write it (12, not
+    12.000000)."""
+
+    def column(modeladmin, obj):
+        return plain_number(getattr(obj, name)) or modeladmin.get_empty_value_display()
+
+    column.__name__ = f"{name}_plain"
+    return display(description=description, ordering=name if ordering else None)(column)
 
 
 def json_text(value) -> str:
@@ -177,6 +189,7 @@ _REPORT_KINDS = {
     "budget_lines": _("预算表行"),
 }
 _REPORT_ACTIONS = {"create": _("新增"), "update": _("修改"), "delete": _("删除"), "conflict": _("冲突")}
+_COUNT_ACTIONS = {"created": "create", "updated": "update", "deleted": "delete"}
 
 
 def _ordered(mapping, order=_REPORT_KINDS) -> list:
@@ -208,8 +221,17 @@ def import_report_summary(report: Mapping) -> ReportSummary:
             f"{_REPORT_ACTIONS.get(a, a)} {plain_number(n)}" for a, n in _ordered(actions, _REPORT_ACTIONS)
         )
         written.append(f"{_REPORT_KINDS.get(kind, kind)}：{parts}")
-    for kind, count in _ordered(report.get("counts")):
-        written.append(f"{_REPORT_KINDS.get(kind, kind)}：{plain_number(count)}")
+    for key, count in _ordered(report.get("counts")):
+        stem, _sep, verb = key.rpartition("_")
+        if verb in _COUNT_ACTIONS:  # "indicators_created": told by the summary when there is one
+            kind = stem.removesuffix("s")
+            if not report.get("summary") and kind in _REPORT_KINDS:
+                written.append(f"{_REPORT_KINDS[kind]}：{_REPORT_ACTIONS[_COUNT_ACTIONS[verb]]} {plain_number(count)}")
+        elif key == "conflicts":
+            if count:
+                written.append(f"{_REPORT_ACTIONS['conflict']}：{plain_number(count)}")
+        elif key in _REPORT_KINDS:  # keys the report may grow are left out rather than shown raw
+            written.append(f"{_REPORT_KINDS[key]}：{plain_number(count)}")
     conflicts = [
         f"{item.get('label', '')}：{(item.get('changes') or {}).get('message', '')}"
         for item in report.get("conflicts") or []

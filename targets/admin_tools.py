@@ -1,6 +1,4 @@
-"""Helpers of the targets admin: forms whose save is a service call, and number columns.
-
-A ServiceForm's save is a service call, so that a service's refusal is shown on the form.
+"""Admin forms whose save is a service call, so that a service's refusal is shown on the form.
 
 Django's admin validates the form, then calls save_model, where an exception can only become a 500.
 Here the form's clean() hands the cleaned data to the service (`apply`); a ValidationError or
@@ -13,19 +11,6 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
-
-from budgets.money import plain_number
-
-
-def number_column(name: str, description, *, ordering: bool = True):
-    """An admin column (or read-only field) showing a stored number as people write it (12, not
-    12.000000)."""
-
-    def column(modeladmin, obj):
-        return plain_number(getattr(obj, name))
-
-    column.__name__ = f"{name}_plain"
-    return admin.display(description=description, ordering=name if ordering else None)(column)
 
 
 def error_messages(exc: Exception) -> list[str]:

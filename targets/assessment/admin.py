@@ -11,8 +11,9 @@ from django.utils.translation import gettext_lazy
 
 from budgets.admin import DepartmentScopedAdmin
 from budgets.history_admin import ReadableHistoryAdmin
+from budgets.readable import number_column
 
-from ..admin_tools import ServiceForm, ServiceFormAdmin, error_messages, number_column
+from ..admin_tools import ServiceForm, ServiceFormAdmin, error_messages
 from ..models import Evaluation, IndicatorResult, ReviewStatus, RuleProfile
 from ..profiles import EDITABLE, rule_profile_create, rule_profile_revise
 from ..review.admin import ReviewedRecordAdmin, queue_urls, understood
@@ -71,13 +72,14 @@ class RuleProfileAdmin(admin.ModelAdmin):
 
 @admin.register(Evaluation)
 class EvaluationAdmin(ReviewedRecordAdmin):
+    entry_url_name = "assessment:entry"
     review_template = "admin/targets/review/evaluation.html"
     row_model = IndicatorResult
     row_parent = "evaluation"
     list_display = (
-        "sheet",
+        "sheet_name",
         "department",
-        "period",
+        "period_name",
         "status",
         "deadline_display",
         "late_display",
@@ -191,11 +193,11 @@ class IndicatorResultAdmin(ServiceFormAdmin, ReadableHistoryAdmin, DepartmentSco
         "computed_plain",
         "explanation",
         "override_plain",
-        "override_reason",
+        "current_reason",
         "final_plain",
     )
     computed_plain = number_column("computed_score", gettext_lazy("计算得分"))
-    override_plain = number_column("override_score", gettext_lazy("调整后得分"))
+    override_plain = number_column("override_score", gettext_lazy("当前调整后得分"))
     final_plain = number_column("final_score", gettext_lazy("最终得分"))
     weight_plain = number_column("weight", gettext_lazy("分值"))
 
@@ -221,6 +223,10 @@ class IndicatorResultAdmin(ServiceFormAdmin, ReadableHistoryAdmin, DepartmentSco
         if obj is None:
             return super().has_change_permission(request)
         return obj.evaluation.status == ReviewStatus.SUBMITTED and user_can_review(request.user, obj.evaluation)
+
+    @admin.display(description=gettext_lazy("当前调整理由"))
+    def current_reason(self, obj):
+        return obj.override_reason or self.get_empty_value_display()
 
     @admin.display(description=gettext_lazy("计分说明"))
     def explanation(self, obj):

@@ -20,13 +20,14 @@ def coded(obj, name: str) -> str:
 
 @admin.register(MonitoringReport)
 class MonitoringReportAdmin(ReviewedRecordAdmin):
+    entry_url_name = "monitoring:entry"
     review_template = "admin/targets/review/monitoring.html"
     row_model = MonitoringEntry
     row_parent = "report"
     list_display = (
-        "sheet",
+        "sheet_name",
         "department",
-        "period",
+        "period_name",
         "status",
         "deadline_display",
         "late_display",

@@ -85,6 +85,7 @@ class ReviewedRecordAdmin(ReadableHistoryAdmin, DepartmentScopedAdmin):
     actions = ["approve_selected"]
     row_model = None  # IndicatorResult or MonitoringEntry
     row_parent = ""  # the rows' foreign key to the record
+    entry_url_name = ""  # the record's page in the staff workspace
 
     def get_queryset(self, request):
         return with_deadline(super().get_queryset(request))
@@ -102,6 +103,14 @@ class ReviewedRecordAdmin(ReadableHistoryAdmin, DepartmentScopedAdmin):
         if obj is not None:
             return user_can_review(request.user, obj)
         return request.user.has_perm(f"{self.opts.app_label}.review_{self.opts.model_name}")
+
+    @admin.display(description=gettext_lazy("目标表"), ordering="sheet__project__name")
+    def sheet_name(self, obj):
+        return sheet_owner(obj.sheet)
+
+    @admin.display(description=gettext_lazy("填报期"), ordering="period__due_date")
+    def period_name(self, obj):
+        return _("%(y)s年%(k)s") % {"y": obj.period.year, "k": obj.period.get_kind_display()}
 
     @admin.display(description=gettext_lazy("部门"), ordering="sheet__department__path")
     def department(self, obj):
@@ -205,6 +214,7 @@ class ReviewedRecordAdmin(ReadableHistoryAdmin, DepartmentScopedAdmin):
             "errors": bound.get("errors", []),
             "has_view_permission": self.has_view_permission(request, record),
             "queue_url": reverse("admin:targets_review_queue") if user_reviews_anything(request.user) else "",
+            "entry_url": reverse(self.entry_url_name, args=[record.pk]),
             "locked_notice": locked_notice(record),
             **self.extra_review_context(record, rows, bound),
         }
@@ -217,7 +227,7 @@ class ReviewedRecordAdmin(ReadableHistoryAdmin, DepartmentScopedAdmin):
             services.submission_approve(record=record, actor=request.user)
         except (ValidationError, PermissionDenied) as exc:
             return None, {"errors": error_messages(exc)}
-        return _("已审核通过：%(r)s") % {"r": record}, {}
+        return _("已审核通过：%(r)s") % {"r": review_title(record)}, {}
 
     def handle_return(self, request, record, rows):
         form = ReturnForm(request.POST, indicator_ids=[row.indicator_id for row in rows])
@@ -232,7 +242,7 @@ class ReviewedRecordAdmin(ReadableHistoryAdmin, DepartmentScopedAdmin):
             except (ValidationError, PermissionDenied) as exc:
                 form.add_error(None, error_messages(exc))
             else:
-                return _("已退回：%(r)s。填报人员会在填报页面看到退回原因。") % {"r": record}, {}
+                return _("已退回：%(r)s。填报人员会在填报页面看到退回原因。") % {"r": review_title(record)}, {}
         return None, {"return": form}
 
     def handle_reopen(self, request, record, rows):
@@ -243,14 +253,16 @@ class ReviewedRecordAdmin(ReadableHistoryAdmin, DepartmentScopedAdmin):
             except (ValidationError, PermissionDenied) as exc:
                 form.add_error(None, error_messages(exc))
             else:
-                return _("已重新打开：%(r)s，填报人员可以修改后重新提交。") % {"r": record}, {}
+                return _("已重新打开：%(r)s，填报人员可以修改后重新提交。") % {"r": review_title(record)}, {}
         return None, {"reopen": form}
 
 
+def sheet_owner(sheet) -> str:
+    return sheet.project.name if sheet.project_id else sheet.title or sheet.department.name
+
+
 def review_title(record) -> str:
-    sheet = record.sheet
-    owner = sheet.project.name if sheet.project_id else sheet.title or sheet.department.name
-    return f"{owner} · {record.period}"
+    return f"{sheet_owner(record.sheet)} · {record.period}"
 
 
 def locked_notice(record) -> str:
@@ -294,6 +306,8 @@ def queue_view(modeladmin, request):
             late_only=data["late_only"],
         )
     page, records = review_queue(user, chosen, request.GET.get("p"))
+    for record in records:
+        record.owner = sheet_owner(record.sheet)
     query = request.GET.copy()
     query.pop("p", None)
     context = {

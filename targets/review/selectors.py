@@ -150,10 +150,11 @@ INDICATOR_FIELDS = ("name", "target_text", "weight")
 
 @dataclass
 class Baseline:
-    """The state a reviewer compares with: the last approval, else the last return, else nothing
-    (a first submission)."""
+    """The state a reviewer compares with: the last approval; never approved, the last return the
+    staff have answered with a new submission; else nothing (a first submission, or a return still
+    waiting for its answer)."""
 
-    kind: str = ""  # "approval", "return" or "" (first submission)
+    kind: str = ""  # "approval", "return", "waiting" (returned, not resubmitted) or "" (first submission)
     at: object = None
     by: str = ""
     record_changes: list[Change] = field(default_factory=list)
@@ -162,12 +163,18 @@ class Baseline:
     removed: list = field(default_factory=list)  # names of indicators no longer reported
 
     @property
+    def compared(self) -> bool:
+        return self.kind in ("approval", "return")
+
+    @property
     def description(self) -> str:
         when = timezone.localtime(self.at).strftime("%Y-%m-%d %H:%M") if self.at else ""
         if self.kind == "approval":
             return _("与上次审核通过（%(when)s，%(who)s）时相比") % {"when": when, "who": self.by}
         if self.kind == "return":
             return _("尚未审核通过过；与上次退回（%(when)s，%(who)s）时相比") % {"when": when, "who": self.by}
+        if self.kind == "waiting":
+            return _("尚未审核通过过；已于 %(when)s 退回，等待重新提交。") % {"when": when}
         return _("首次提交审核，此前没有审核通过的版本可比较。")
 
     @property
@@ -189,19 +196,23 @@ def _latest_each(records, key: str) -> dict:
 
 def changes_since_review(record, rows) -> Baseline:
     """Compare `record` and its `rows` (IndicatorResults or MonitoringEntries, with their indicators)
-    with their historical records as of the last approval (or, never approved, the last return).
+    with their historical records as of the last approval before the submission under review (or,
+    never approved, the last return that submission answered).
     A fixed number of queries: the baseline record, the rows' and indicators' history up to it."""
+    # Decisions taken before the submission under review (for a record being corrected: any).
+    in_review = record.status in (ReviewStatus.SUBMITTED, ReviewStatus.APPROVED) and record.submitted_at
     history = record.history.select_related("history_user").order_by("-history_date", "-history_id")
-    approved = history.filter(status=ReviewStatus.APPROVED).first()
-    base = approved or history.filter(status=ReviewStatus.RETURNED).first()
+    if in_review:
+        history = history.filter(history_date__lt=record.submitted_at)
+    base, kind = history.filter(status=ReviewStatus.APPROVED).first(), "approval"
+    if base is None:
+        base, kind = history.filter(status=ReviewStatus.RETURNED).first(), "return" if in_review else "waiting"
     if base is None:
         return Baseline()
     at = base.history_date
-    baseline = Baseline(
-        kind="approval" if approved else "return",
-        at=at,
-        by=actor_name(base.history_user) if base.history_user_id else _("系统"),
-    )
+    baseline = Baseline(kind=kind, at=at, by=actor_name(base.history_user) if base.history_user_id else _("系统"))
+    if kind == "waiting":
+        return baseline
     is_evaluation = isinstance(record, Evaluation)
     record_fields = _fields(type(record), EVALUATION_FIELDS if is_evaluation else REPORT_FIELDS)
     baseline.record_changes = changes_between(

@@ -9,8 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from budgets.admin import DepartmentScopedAdmin
 from budgets.history_admin import ReadableHistoryAdmin
+from budgets.readable import number_column
 
-from ..admin_tools import error_messages, number_column
+from ..admin_tools import error_messages
 from ..models import Indicator, ReturnNote, TargetSheet
 from . import services
 
@@ -89,8 +90,11 @@ class TargetSheetAdmin(ReadableHistoryAdmin, DepartmentScopedAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
-        """The sheet page is read-only (targets change in the workspace; status through the actions)."""
-        return obj is None and super().has_change_permission(request)
+        """Read-only here: targets change in the staff workspace, the status through the actions."""
+        return False
+
+    def has_submit_permission(self, request):
+        return request.user.has_perm("targets.change_targetsheet")
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser and (obj is None or obj.status != TargetSheet.Status.APPROVED)
@@ -111,7 +115,7 @@ class TargetSheetAdmin(ReadableHistoryAdmin, DepartmentScopedAdmin):
             or "—"
         )
 
-    @admin.action(description=_("提交审核"), permissions=["change"])
+    @admin.action(description=_("提交审核"), permissions=["submit"])
     def submit_sheets(self, request, queryset):
         _apply(self, request, queryset, services.target_sheet_submit, _("已提交 %(count)d 张目标表。"))
 
@@ -138,7 +142,7 @@ class TargetSheetAdmin(ReadableHistoryAdmin, DepartmentScopedAdmin):
         }
         return TemplateResponse(request, "admin/targets/targetsheet/return_reason.html", context)
 
-    @admin.action(description=_("修订（生成新版本）"), permissions=["change"])
+    @admin.action(description=_("修订（生成新版本）"), permissions=["submit"])
     def revise_sheets(self, request, queryset):
         _apply(self, request, queryset, services.target_sheet_revise, _("已为 %(count)d 张目标表生成新版本。"))
 

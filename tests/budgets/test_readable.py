@@ -87,7 +87,7 @@ def test_an_import_report_reads_as_sentences():
         "file": "a.txt",
         "found": {"budget_tables": 9, "projects": 3, "department_sheets": 0, "indicators": 31},
         "summary": {"project": {"create": 3}, "indicator": {"create": 31, "update": 2}},
-        "counts": {"budget_lines": 120},
+        "counts": {"budget_lines": 120, "indicators_created": 31, "conflicts": 0, "new_internal_key": 5},
         "errors": ["表3 第5行：金额不是数字"],
         "warnings": ["指标“x”没有计量单位"],
         "conflicts": [{"label": "项目A", "changes": {"message": "已审核通过，未修改"}}],
@@ -97,6 +97,8 @@ def test_an_import_report_reads_as_sentences():
     assert summary.written == "项目：新增 3；指标：新增 31、修改 2；预算表行：120"
     assert summary.errors == ["表3 第5行：金额不是数字"] and summary.conflicts == ["项目A：已审核通过，未修改"]
     assert import_report_summary({}).found == ""
+    only_counts = import_report_summary({"counts": {"projects_created": 2, "conflicts": 1}})
+    assert only_counts.written == "冲突：1；项目：新增 2"
 
 
 def test_column_headings_as_a_list():

@@ -52,11 +52,13 @@ def test_budget_table_columns_are_a_list(client, superuser, department):
         kind=BudgetTable._meta.get_field("kind").choices[0][0],
         unit="万元",
         columns=["项目/收入", "预算数"],
+        total=Decimal("68469.3200"),
     )
     client.force_login(superuser)
     body = client.get(reverse("admin:budgets_budgettable_change", args=[table.pk])).content.decode()
     assert "<li>项目/收入</li>" in body and "<li>预算数</li>" in body
     assert "[&quot;" not in body
+    assert "68469.32" in body and "68469.3200" not in body
 
 
 def test_project_history_shows_field_changes_with_who_and_why(client, staff, supervisor, project):

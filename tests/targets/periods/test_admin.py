@@ -76,7 +76,7 @@ def test_open_now_prepares_the_records_and_starts_entry_today(client, superuser,
     client.force_login(superuser)
     client.post(ADD, {"year": "2024", "kind": Kind.SELF_EVALUATION, "grace_days": "15"})
     period = ReportingPeriod.objects.get()
-    assert "立即开启" in client.get(change_url(period)).content.decode()
+    assert "立即开启" in client.get(change_url(period)).content.decode()  # the button on the page
     response = client.post(reverse("admin:targets_reportingperiod_open", args=[period.pk]))
     assert response.status_code == 302
     period.refresh_from_db()

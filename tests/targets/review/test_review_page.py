@@ -185,6 +185,16 @@ def test_what_changed_since_the_last_approval(client, supervisor, staff, submitt
     assert "偏差原因分析：（空） → 样本扩大后下降" in body
     assert "总分：" in body  # the total moved with the row
     assert "指标“巡检次数”有" not in body  # untouched rows are not listed
+    submission_approve(record=evaluation, actor=supervisor)
+    body = client.get(page_url(evaluation)).content.decode()
+    assert "实际完成值：95% → 85%" in body  # once approved again: what this round changed
+
+
+def test_a_return_waiting_for_its_answer_is_said_so(client, supervisor, submitted):
+    client.force_login(supervisor)
+    post(client, submitted, "return", message="请核对")
+    body = client.get(page_url(submitted)).content.decode()
+    assert "尚未审核通过过；已于" in body and "退回，等待重新提交" in body and "没有变化" not in body
 
 
 def test_staff_see_their_record_read_only_and_cannot_act(client, staff, submitted):
