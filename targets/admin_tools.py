@@ -1,4 +1,5 @@
-"""Admin forms whose save is a service call, so that a service's refusal is shown on the form.
+"""Admin building blocks: read-only pages, and forms whose save is a service call so that a
+service's refusal is shown on the form.
 
 Django's admin validates the form, then calls save_model, where an exception can only become a 500.
 Here the form's clean() hands the cleaned data to the service (`apply`); a ValidationError or
@@ -43,6 +44,19 @@ class ServiceForm(forms.ModelForm):
 
     def _post_clean(self):
         """The service has validated and saved; the stale instance is not validated again."""
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Pages to read: no adding, saving or deleting here (services change these rows elsewhere)."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class ServiceFormAdmin(admin.ModelAdmin):

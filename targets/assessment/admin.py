@@ -76,20 +76,8 @@ class EvaluationAdmin(ReviewedRecordAdmin):
     review_template = "admin/targets/review/evaluation.html"
     row_model = IndicatorResult
     row_parent = "evaluation"
-    list_display = (
-        "sheet_name",
-        "department",
-        "period_name",
-        "status",
-        "deadline_display",
-        "late_display",
-        "submitted_at",
-        "total_plain",
-        "grade",
-    )
+    list_display = (*ReviewedRecordAdmin.review_columns, "total_plain", "grade")
     list_filter = ("status", "grade", "period__year")
-    search_fields = ("sheet__project__name",)
-    list_select_related = ("sheet__department", "sheet__project", "period")
     total_plain = number_column("total", gettext_lazy("总分"))
 
     def get_urls(self):

@@ -8,6 +8,7 @@ from budgets.history_admin import ReadableHistoryAdmin
 from budgets.readable import readable_value
 from budgets.templatetags.numbers import percent
 
+from ..admin_tools import ReadOnlyAdmin
 from ..models import MonitoringEntry, MonitoringReport
 from ..review.admin import ReviewedRecordAdmin, understood
 from ..review.selectors import FIELD_DISPLAYS
@@ -24,20 +25,8 @@ class MonitoringReportAdmin(ReviewedRecordAdmin):
     review_template = "admin/targets/review/monitoring.html"
     row_model = MonitoringEntry
     row_parent = "report"
-    list_display = (
-        "sheet_name",
-        "department",
-        "period_name",
-        "status",
-        "deadline_display",
-        "late_display",
-        "submitted_at",
-        "warning",
-        "execution_rate_display",
-    )
+    list_display = (*ReviewedRecordAdmin.review_columns, "warning", "execution_rate_display")
     list_filter = ("status", "warning", "period__year")
-    search_fields = ("sheet__project__name",)
-    list_select_related = ("sheet__department", "sheet__project", "period")
 
     @admin.display(description=_("执行进度"), ordering="execution_rate")
     def execution_rate_display(self, obj):
@@ -60,7 +49,7 @@ class MonitoringReportAdmin(ReviewedRecordAdmin):
 
 
 @admin.register(MonitoringEntry)
-class MonitoringEntryAdmin(ReadableHistoryAdmin, DepartmentScopedAdmin):
+class MonitoringEntryAdmin(ReadOnlyAdmin, ReadableHistoryAdmin, DepartmentScopedAdmin):
     department_field = "report__sheet__department"
     history_displays = FIELD_DISPLAYS
     list_display = ("indicator", "report", "value_to_date", "expected_value", "likelihood", "measure_display")
@@ -78,15 +67,6 @@ class MonitoringEntryAdmin(ReadableHistoryAdmin, DepartmentScopedAdmin):
         "measure_display",
     )
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("识别为"))
     def value_understood(self, obj):

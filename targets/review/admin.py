@@ -24,7 +24,7 @@ from budgets.history_admin import ReadableHistoryAdmin
 from budgets.money import plain_number
 from budgets.selectors import supervised_departments_for
 
-from ..admin_tools import error_messages
+from ..admin_tools import ReadOnlyAdmin, error_messages
 from ..assessment.selectors import open_return_notes
 from ..models import ReviewStatus
 from ..scoring.values import Comparator
@@ -75,11 +75,22 @@ def approve_records(modeladmin, request, records) -> None:
         modeladmin.message_user(request, _("已审核通过 %(n)d 份。") % {"n": done}, level=messages.SUCCESS)
 
 
-class ReviewedRecordAdmin(ReadableHistoryAdmin, DepartmentScopedAdmin):
+class ReviewedRecordAdmin(ReadOnlyAdmin, ReadableHistoryAdmin, DepartmentScopedAdmin):
     """Common admin of Evaluation and MonitoringReport: the changelist with deadlines and the review
     page in place of the change form (nothing here is edited as a form; the data is the staff's)."""
 
     department_field = "sheet__department"
+    review_columns = (
+        "sheet_name",
+        "department",
+        "period_name",
+        "status",
+        "deadline_display",
+        "late_display",
+        "submitted_at",
+    )
+    search_fields = ("sheet__project__name",)
+    list_select_related = ("sheet__department", "sheet__project", "period")
     review_template = ""
     history_displays = FIELD_DISPLAYS
     actions = ["approve_selected"]
@@ -89,15 +100,6 @@ class ReviewedRecordAdmin(ReadableHistoryAdmin, DepartmentScopedAdmin):
 
     def get_queryset(self, request):
         return with_deadline(super().get_queryset(request))
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_review_permission(self, request, obj=None):
         if obj is not None:
@@ -180,7 +182,9 @@ class ReviewedRecordAdmin(ReadableHistoryAdmin, DepartmentScopedAdmin):
             by_indicator.setdefault(note.indicator_id, []).append(note)
         return_form = bound.get("return") or ReturnForm(indicator_ids=[row.indicator_id for row in rows])
         typed = return_form.data if return_form.is_bound else {}
+        history = f"admin:{self.opts.app_label}_{self.row_model._meta.model_name}_history"
         for row in rows:
+            row.history_url = reverse(history, args=[row.pk])
             row.notes = by_indicator.get(row.indicator_id, [])
             row.changes = baseline.row_changes.get(row.indicator_id, [])
             row.is_new = row.indicator_id in baseline.new_rows

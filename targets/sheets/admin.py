@@ -11,7 +11,7 @@ from budgets.admin import DepartmentScopedAdmin
 from budgets.history_admin import ReadableHistoryAdmin
 from budgets.readable import number_column
 
-from ..admin_tools import error_messages
+from ..admin_tools import ReadOnlyAdmin, error_messages
 from ..models import Indicator, ReturnNote, TargetSheet
 from . import services
 
@@ -148,7 +148,7 @@ class TargetSheetAdmin(ReadableHistoryAdmin, DepartmentScopedAdmin):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(ReadableHistoryAdmin, DepartmentScopedAdmin):
+class IndicatorAdmin(ReadOnlyAdmin, ReadableHistoryAdmin, DepartmentScopedAdmin):
     department_field = "sheet__department"
     list_display = (
         "name",
@@ -186,12 +186,3 @@ class IndicatorAdmin(ReadableHistoryAdmin, DepartmentScopedAdmin):
     target_plain = number_column("target_number", _("目标数值"))
     upper_plain = number_column("target_upper", _("区间上限"))
     weight_plain = number_column("weight", _("分值"))
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -70,6 +70,20 @@ def monitoring_sheet(department):
     return sheet
 
 
+def report_at_risk(entry, staff, value_to_date: str):
+    """A value behind its target, with the reasons, explanation and measure the rules then require."""
+    return monitoring_entry_record(
+        entry=entry,
+        value_to_date=value_to_date,
+        expected_value="88%",
+        likelihood="possible",
+        reasons=["staffing"],
+        explanation="回访人员不足",
+        measure="improve_management",
+        actor=staff,
+    )
+
+
 @pytest.fixture
 def submitted_report(monitoring_sheet, staff, time_machine):
     july = ReportingPeriodFactory(kind=ReportingPeriod.Kind.MONITORING)
@@ -79,15 +93,6 @@ def submitted_report(monitoring_sheet, staff, time_machine):
     monitoring_entry_record(
         entry=entries["巡检次数"], value_to_date="7次", expected_value="12次", likelihood="certain", actor=staff
     )
-    monitoring_entry_record(
-        entry=entries["用户满意度"],
-        value_to_date="85%",
-        expected_value="88%",
-        likelihood="possible",
-        reasons=["staffing"],
-        explanation="回访人员不足",
-        measure="improve_management",
-        actor=staff,
-    )
+    report_at_risk(entries["用户满意度"], staff, "85%")
     monitoring_budget_set(report=report, full_year_budget="120", executed_to_date="70", actor=staff)
     return monitoring_submit(report=report, actor=staff)

@@ -5,6 +5,8 @@ from django.urls import reverse
 
 from targets.models import MonitoringReport, ReturnNote
 
+from .conftest import report_at_risk
+
 
 def page_url(report):
     return reverse("admin:targets_monitoringreport_change", args=[report.pk])
@@ -23,7 +25,7 @@ def test_page_shows_progress_likelihood_and_budget(client, supervisor, submitted
 
 
 def test_return_one_entry_and_approve_after_resubmission(client, supervisor, staff, submitted_report):
-    from targets.monitoring.services import monitoring_entry_record, monitoring_submit
+    from targets.monitoring.services import monitoring_submit
 
     entry = submitted_report.entries.select_related("indicator").get(indicator__name="用户满意度")
     client.force_login(supervisor)
@@ -34,16 +36,7 @@ def test_return_one_entry_and_approve_after_resubmission(client, supervisor, sta
     submitted_report.refresh_from_db()
     assert submitted_report.status == MonitoringReport.Status.RETURNED
     assert ReturnNote.objects.get(monitoring_report=submitted_report).indicator_id == entry.indicator_id
-    monitoring_entry_record(
-        entry=entry,
-        value_to_date="88%",
-        expected_value="90%",
-        likelihood="possible",
-        reasons=["staffing"],
-        explanation="回访人员不足",
-        measure="improve_management",
-        actor=staff,
-    )
+    report_at_risk(entry, staff, "88%")
     monitoring_submit(report=submitted_report, actor=staff)
     body = client.get(page_url(submitted_report)).content.decode()
     assert "尚未审核通过过；与上次退回" in body
