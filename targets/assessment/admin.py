@@ -126,12 +126,14 @@ class EvaluationAdmin(ReviewedRecordAdmin):
 class ScoreOverrideForm(ServiceForm):
     """The adjusted score (blank removes an adjustment) and the reason, required either way."""
 
-    score = forms.DecimalField(label=_("调整后得分"), required=False, min_value=0, max_digits=6, decimal_places=2)
+    score = forms.DecimalField(
+        label=gettext_lazy("调整后得分"), required=False, min_value=0, max_digits=6, decimal_places=2
+    )
     reason = forms.CharField(
-        label=_("理由"),
+        label=gettext_lazy("理由"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
-        help_text=_("调整或取消调整都须写明理由，理由会记入修改历史。"),
+        help_text=gettext_lazy("调整或取消调整都须写明理由，理由会记入修改历史。"),
     )
 
     class Meta:

@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Count
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -125,11 +126,12 @@ class ReportingPeriodAdmin(ServiceFormAdmin, ReadableHistoryAdmin):
         reports in the period gets its record now."""
         for period in periods:
             try:
-                if period.opens_on > today():
-                    period = period_services.reporting_period_update(
-                        period=period, opens_on=today(), actor=request.user
-                    )
-                outcome = period_services.reporting_period_open(period=period, actor=request.user)
+                with transaction.atomic():
+                    if period.opens_on > today():
+                        period = period_services.reporting_period_update(
+                            period=period, opens_on=today(), actor=request.user
+                        )
+                    outcome = period_services.reporting_period_open(period=period, actor=request.user)
             except (ValidationError, PermissionDenied) as exc:
                 self.message_user(request, f"{period}：{'；'.join(error_messages(exc))}", level=messages.ERROR)
                 continue
@@ -161,7 +163,9 @@ class LateEntryForm(ServiceForm):
 
 
 class RevokeForm(forms.Form):
-    reason = forms.CharField(label=_("撤销理由"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3, "cols": 60}))
+    reason = forms.CharField(
+        label=gettext_lazy("撤销理由"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3, "cols": 60})
+    )
 
 
 @admin.register(LateEntryException)

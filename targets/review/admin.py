@@ -329,10 +329,12 @@ def queue_view(modeladmin, request):
 
 
 def _chosen_records(user, tokens):
+    """The records the tokens ("evaluation:12") name that `user` may review; the rest is ignored."""
+    allowed = {kind for kind, model in KINDS.items() if user.has_perm(f"targets.review_{model._meta.model_name}")}
     wanted = {}
     for token in tokens:
         kind, _sep, pk = token.partition(":")
-        if kind in KINDS and pk.isdigit():
+        if kind in allowed and pk.isdigit():
             wanted.setdefault(kind, set()).add(int(pk))
     records = []
     for kind, pks in wanted.items():

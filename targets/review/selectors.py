@@ -93,7 +93,8 @@ def review_queue(user, chosen: QueueFilter, page_number=None):
     """A page of the queue: (page, records). Records of both kinds are ordered together by deadline
     and department in the database; the page's records are then read with what the list shows, in a
     fixed number of queries whatever the page size."""
-    keys = [_queue_keys(model, kind, user, chosen) for kind, model in KINDS.items() if chosen.kind in ("", kind)]
+    kinds = {kind: model for kind, model in KINDS.items() if chosen.kind in ("", kind)} or KINDS
+    keys = [_queue_keys(model, kind, user, chosen) for kind, model in kinds.items()]
     combined = keys[0].union(*keys[1:], all=True) if len(keys) > 1 else keys[0]
     page = Paginator(combined.order_by("deadline", "path", "kind", "pk"), QUEUE_PAGE_SIZE).get_page(page_number)
     wanted = [(row["kind"], row["pk"]) for row in page.object_list]
