@@ -1,8 +1,12 @@
 from django.contrib import admin
+from django.contrib.contenttypes.models import ContentType
+from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 
 from . import execution, services
+from .audit import actor_name, event_sentence
+from .history_admin import ReadableHistoryAdmin
 from .models import (
     AuditEntry,
     BudgetAdjustment,
@@ -15,6 +19,7 @@ from .models import (
     Project,
     SourceDocument,
 )
+from .readable import audit_changes, column_headings, import_report_summary, number_column
 from .resources import ExecutionResource
 from .selectors import department_scope, departments_for
 
@@ -91,7 +96,7 @@ class FundingInline(admin.TabularInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(DepartmentScopedAdmin):
+class ProjectAdmin(ReadableHistoryAdmin, DepartmentScopedAdmin):
     list_display = ("name", "year", "department", "implementing_unit", "category", "source_document")
     list_filter = ("year", "continuity", "department__level", "department")
     search_fields = ("name", "code", "implementing_unit", "responsible_person")
@@ -154,7 +159,7 @@ class ProjectAdmin(DepartmentScopedAdmin):
 
 
 @admin.register(Funding)
-class FundingAdmin(DepartmentScopedAdmin):
+class FundingAdmin(ReadableHistoryAdmin, DepartmentScopedAdmin):
     department_field = "project__department"
     list_display = ("project", "period", "first_year", "last_year", "total", "fiscal", "carryover", "other")
     list_filter = ("period", "first_year", "project__department")
@@ -185,8 +190,9 @@ class SourceDocumentAdmin(DepartmentScopedAdmin):
         "year",
         "imported_by",
         "imported_at",
-        "parse_report",
+        "parse_summary",
     )
+    fields = readonly_fields
 
     def has_add_permission(self, request):
         return False
@@ -194,14 +200,58 @@ class SourceDocumentAdmin(DepartmentScopedAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
+    @admin.display(description=_("解析报告"))
+    def parse_summary(self, obj):
+        return render_to_string("admin/budgets/parse_summary.html", {"report": import_report_summary(obj.parse_report)})
+
+
+class SubjectTypeFilter(admin.SimpleListFilter):
+    """The kinds of record the trail holds, by their Chinese names."""
+
+    title = _("对象类型")
+    parameter_name = "subject_type"
+
+    def lookups(self, request, model_admin):
+        ids = model_admin.get_queryset(request).values_list("content_type", flat=True).distinct()
+        types = ContentType.objects.filter(pk__in=ids)
+        return sorted(((t.pk, _subject_type(t)) for t in types), key=lambda item: item[1])
+
+    def queryset(self, request, queryset):
+        return queryset.filter(content_type_id=self.value()) if str(self.value() or "").isdigit() else queryset
+
+
+def _subject_type(content_type) -> str:
+    model = content_type.model_class()
+    return str(model._meta.verbose_name) if model else str(_("（已删除的类型）"))
+
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):
-    list_display = ("created_at", "actor", "action", "content_type", "object_repr")
-    list_filter = ("action", "content_type")
+    """What people did, as sentences; the stored action codes and JSON are never shown."""
+
+    list_display = ("created_at", "actor_display", "sentence", "subject_type")
+    list_filter = (SubjectTypeFilter,)
     search_fields = ("object_repr", "actor__username")
     list_select_related = ("actor", "content_type")
     date_hierarchy = "created_at"
+    fields = ("created_at", "actor_display", "subject_type", "object_repr", "sentence", "details")
+    readonly_fields = fields
+
+    @admin.display(description=_("操作人"), ordering="actor__username")
+    def actor_display(self, obj):
+        return actor_name(obj.actor)
+
+    @admin.display(description=_("事项"))
+    def sentence(self, obj):
+        return event_sentence(obj)
+
+    @admin.display(description=_("对象类型"))
+    def subject_type(self, obj):
+        return _subject_type(obj.content_type)
+
+    @admin.display(description=_("修改内容"))
+    def details(self, obj):
+        return render_to_string("admin/budgets/changes.html", {"changes": audit_changes(obj)})
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
@@ -220,9 +270,10 @@ class AuditEntryAdmin(admin.ModelAdmin):
 class BudgetLineInline(admin.TabularInline):
     model = BudgetLine
     extra = 0
-    fields = ("order", "code", "code_kind", "name", "amount", "is_total", "source_location")
+    fields = ("order", "code", "code_kind", "name", "amount_plain", "is_total", "source_location")
     readonly_fields = fields
     can_delete = False
+    amount_plain = number_column("amount", _("本年金额（万元）"))
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -230,7 +281,7 @@ class BudgetLineInline(admin.TabularInline):
 
 @admin.register(BudgetTable)
 class BudgetTableAdmin(DepartmentScopedAdmin):
-    list_display = ("title", "kind", "department", "year", "total", "empty", "source_document")
+    list_display = ("title", "kind", "department", "year", "total_plain", "empty", "source_document")
     list_filter = ("kind", "year", "empty", "department")
     search_fields = ("title", "department__name")
     list_select_related = ("department", "source_document")
@@ -242,12 +293,14 @@ class BudgetTableAdmin(DepartmentScopedAdmin):
         "title",
         "kind",
         "unit",
-        "columns",
-        "total",
+        "column_list",
+        "total_plain",
         "empty",
         "notes",
         "source_location",
     )
+    fields = readonly_fields
+    total_plain = number_column("total", _("合计（万元）"))
     inlines = [BudgetLineInline]
 
     def has_add_permission(self, request):
@@ -255,6 +308,10 @@ class BudgetTableAdmin(DepartmentScopedAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("列标题"))
+    def column_list(self, obj):
+        return render_to_string("admin/budgets/column_list.html", {"columns": column_headings(obj.columns)})
 
 
 @admin.register(ExecutionRecord)

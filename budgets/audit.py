@@ -52,6 +52,14 @@ def _jsonable(value):
     return str(value)
 
 
+def sentence_keys(action: str) -> set[str]:
+    """The keys of `changes` that the action's sentence already tells."""
+    template = _SENTENCES.get(action)
+    if template is None:
+        return set()
+    return {name for _text, name, _spec, _conv in Formatter().parse(str(template)) if name}
+
+
 class _Blank(dict):
     def __missing__(self, key):
         return ""
@@ -63,8 +71,7 @@ def event_sentence(entry: AuditEntry) -> str:
     if template is None:
         return _("修改了%(object)s") % {"object": entry.object_repr}
     values = _Blank(object=entry.object_repr)
-    names = {name for _text, name, _spec, _conv in Formatter().parse(str(template)) if name}
-    for name in names - {"object"}:
+    for name in sentence_keys(entry.action) - {"object"}:
         value = (entry.changes or {}).get(name, "")
         if isinstance(value, list) and len(value) == 2:
             old = plain_number(value[0]) if value[0] not in (None, "", "None") else _("（空）")

@@ -29,6 +29,7 @@ ROLE_PERMISSIONS = {
         "targets.change_targetsheet",
         "targets.view_indicator",
         "targets.view_reportingperiod",
+        "targets.view_lateentryexception",
         "targets.add_disclosureimport",
         "targets.view_disclosureimport",
         "targets.view_evaluation",
@@ -62,6 +63,12 @@ ROLE_PERMISSIONS = {
         "targets.view_ruleprofile",
         "targets.view_reminderdelivery",
         "targets.view_reminderrule",
+        "targets.review_targetsheet",
+        "targets.review_evaluation",
+        "targets.review_monitoringreport",
+        "targets.view_lateentryexception",
+        "targets.add_lateentryexception",
+        "targets.change_lateentryexception",
     ],
 }
 GROUP_NAMES = {Membership.Role.STAFF: "财务人员", Membership.Role.SUPERVISOR: "监督审核人员"}

@@ -34,7 +34,7 @@ EVENTS = {
     "reporting_period.update": _("修改了填报期“{object}”"),
     "reporting_period.open": _("开启了填报期，准备了 {records} 份填报记录"),
     "late_entry.grant": _("批准延期填报：{object}，理由：{reason}"),
-    "late_entry.revoke": _("撤销了延期填报：{object}"),
+    "late_entry.revoke": _("撤销了延期填报：{object}，理由：{reason}"),
     "disclosure.import": _("导入了公开文件“{object}”"),
     "disclosure_upload.create": _("上传了公开文件“{object}”"),
     "disclosure_upload.confirm": _("确认导入公开文件“{object}”"),

@@ -1,31 +1,55 @@
 """Admin upload of disclosures: upload → preview → confirm (Celery when large)."""
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from budgets.admin import DepartmentScopedAdmin
+from budgets.models import Funding, Project
+from budgets.money import plain_number
 
-from ..models import DisclosureImport
+from ..models import DisclosureImport, Indicator, TargetSheet
 from . import jobs
 from .forms import DisclosureUploadForm
 
 _ACTIONS = {"create": _("新增"), "update": _("修改"), "delete": _("删除"), "conflict": _("冲突")}
 _KINDS = {"project": _("项目"), "funding": _("资金"), "sheet": _("目标表"), "indicator": _("指标")}
+_MODELS = {"project": Project, "funding": Funding, "sheet": TargetSheet, "indicator": Indicator}
+
+
+def _field(kind: str, name: str):
+    model = _MODELS.get(kind)
+    try:
+        return model._meta.get_field(name) if model else None
+    except FieldDoesNotExist:
+        return None
+
+
+def _shown(field, value) -> str:
+    """A previewed value as people read it (choice labels, 12 rather than 12.000000)."""
+    if value in (None, "", "None"):
+        return ""
+    if field is not None and field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    return plain_number(value)
 
 
 def _preview_rows(report: dict) -> list[dict]:
     rows = []
     for change in report.get("changes", []):
-        fields = [
-            (name, values)
-            for name, values in change["changes"].items()
-            if isinstance(values, list) and len(values) == 2
-        ]
+        fields = []
+        for name, values in change["changes"].items():
+            if not (isinstance(values, list) and len(values) == 2):
+                continue
+            field = _field(change["kind"], name)
+            label = str(capfirst(field.verbose_name)) if field is not None else ""
+            if label:  # internal keys with no field are summarised by the row's label
+                fields.append((label, [_shown(field, values[0]), _shown(field, values[1])]))
         rows.append(
             {
                 **change,

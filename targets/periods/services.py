@@ -150,9 +150,15 @@ def late_entry_grant(*, period: ReportingPeriod, department, until: datetime.dat
 
 
 @transaction.atomic
-def late_entry_revoke(*, exception: LateEntryException, actor) -> None:
-    exception = LateEntryException.objects.select_related("department").get(pk=exception.pk)
+def late_entry_revoke(*, exception: LateEntryException, reason: str, actor) -> None:
+    exception = (
+        LateEntryException.objects.select_for_update(of=("self",)).select_related("department").get(pk=exception.pk)
+    )
     if not user_supervises_department(actor, exception.department):
         raise PermissionDenied(_("只有该部门的监督审核人员可以撤销延期填报。"))
-    audit_record(actor=actor, action="late_entry.revoke", subject=exception)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("撤销延期填报必须写明理由。"))
+    audit_record(actor=actor, action="late_entry.revoke", subject=exception, changes={"reason": reason})
+    stamp(exception, actor=actor, reason=reason)
     exception.delete()

@@ -6,8 +6,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from budgets.audit import event_sentence
 from budgets.models import AuditEntry
 from targets.assessment.services import (
-    evaluation_budget_set,
-    evaluation_start,
     evaluation_submit,
     indicator_result_record,
 )
@@ -17,20 +15,6 @@ from targets.review.services import submission_approve, submission_reopen, submi
 from tests.targets.conftest import results
 
 D = Decimal
-
-
-@pytest.fixture
-def submitted(sheet, period, staff):
-    evaluation = evaluation_start(sheet=sheet, period=period, actor=staff)
-    rows = results(evaluation)
-    indicator_result_record(result=rows["巡检次数"], actual_text="99%", actor=staff)
-    indicator_result_record(result=rows["故障响应时间"], actual_text="1小时", actor=staff)
-    indicator_result_record(
-        result=rows["社会影响"], actual_text="提高", assessment_level="achieved", assessment_points=D(30), actor=staff
-    )
-    indicator_result_record(result=rows["用户满意度"], actual_text="95%", actor=staff)
-    evaluation_budget_set(evaluation=evaluation, full_year_budget="200", executed="190", actor=staff)
-    return evaluation_submit(evaluation=evaluation, actor=staff)
 
 
 def test_return_of_chosen_indicators_keeps_the_rest_locked(submitted, supervisor, staff):
