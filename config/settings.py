@@ -200,4 +200,13 @@ ADMIN_SITE_HEADER = _("预算绩效目标管理系统")
 # Uploaded disclosures above this size are previewed and imported by a Celery task, with progress.
 IMPORT_SYNC_MAX_BYTES = int(os.environ.get("IMPORT_SYNC_MAX_BYTES", str(512 * 1024)))
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(50 * 1024 * 1024)))
-DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+# Uploads. A request larger than UPLOAD_REQUEST_MAX_BYTES is refused from its Content-Length before
+# any of it is read (config.middleware); each use then vets its file (budgets.uploads.vet_upload):
+# size, type by content, and for .docx/.xlsx the zip's declared members and sizes.
+UPLOAD_REQUEST_MAX_BYTES = int(os.environ.get("UPLOAD_REQUEST_MAX_BYTES", str(IMPORT_MAX_BYTES + 1024 * 1024)))
+UPLOAD_ZIP_MAX_MEMBERS = int(os.environ.get("UPLOAD_ZIP_MAX_MEMBERS", "2000"))
+UPLOAD_ZIP_MAX_UNPACKED_BYTES = int(os.environ.get("UPLOAD_ZIP_MAX_UNPACKED_BYTES", str(200 * 1024 * 1024)))
+UPLOAD_ZIP_MAX_RATIO = int(os.environ.get("UPLOAD_ZIP_MAX_RATIO", "100"))
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # larger files go to a temporary file while received
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024  # the form fields of a request, files excluded
