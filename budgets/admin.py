@@ -1,8 +1,10 @@
 from django.contrib import admin
+from django.contrib.auth import get_permission_codename
 from django.utils.translation import gettext_lazy as _
-from import_export.admin import ImportExportMixin
 
 from . import execution, services
+from .admin_forms import FullyValidatedModelForm
+from .admin_spreadsheets import SpreadsheetImportExportMixin
 from .models import (
     AuditEntry,
     BudgetAdjustment,
@@ -20,9 +22,17 @@ from .selectors import department_scope, departments_for
 
 
 class DepartmentScopedAdmin(admin.ModelAdmin):
-    """Non-superusers see only rows of departments they belong to (supervisors: their subtree)."""
+    """Non-superusers see only rows of departments they belong to (supervisors: their subtree).
+
+    Forms run the model's whole validation (budgets.admin_forms). Review actions declare
+    `allowed_permissions = ("review",)`: offered to holders of `<app>.review_<model>` only."""
 
     department_field = "department"
+    form = FullyValidatedModelForm
+
+    def has_review_permission(self, request):
+        opts = self.opts
+        return request.user.has_perm(f"{opts.app_label}.{get_permission_codename('review', opts)}")
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(department_scope(request.user, prefix=self.department_field))
@@ -85,6 +95,7 @@ class MembershipAdmin(DepartmentScopedAdmin):
 
 class FundingInline(admin.TabularInline):
     model = Funding
+    form = FullyValidatedModelForm
     extra = 0
     fields = ("period", "first_year", "last_year", "total", "fiscal", "carryover", "other", "source_location")
     readonly_fields = ("source_location",)
@@ -258,8 +269,9 @@ class BudgetTableAdmin(DepartmentScopedAdmin):
 
 
 @admin.register(ExecutionRecord)
-class ExecutionRecordAdmin(ImportExportMixin, DepartmentScopedAdmin):
-    """Monthly spending, entered here or imported from a spreadsheet (import → preview → confirm)."""
+class ExecutionRecordAdmin(SpreadsheetImportExportMixin, DepartmentScopedAdmin):
+    """Monthly spending, entered here or imported from a spreadsheet (import → preview → confirm).
+    Editing a record changes it in place (its month included); its project stays."""
 
     department_field = "project__department"
     resource_classes = [ExecutionResource]
@@ -276,14 +288,26 @@ class ExecutionRecordAdmin(ImportExportMixin, DepartmentScopedAdmin):
         # A file with any bad row is not imported at all.
         return {**super().get_import_data_kwargs(**kwargs), "rollback_on_validation_errors": True}
 
+    def get_readonly_fields(self, request, obj=None):
+        return ("project",) if obj else ()
+
     def save_model(self, request, obj, form, change):
-        record = execution.execution_record_set(
-            project=form.cleaned_data["project"],
-            month=form.cleaned_data["month"],
-            spent=form.cleaned_data["spent"],
-            note=form.cleaned_data["note"],
-            actor=request.user,
-        )
+        if change:
+            record = execution.execution_record_update(
+                record=obj,
+                month=form.cleaned_data["month"],
+                spent=form.cleaned_data["spent"],
+                note=form.cleaned_data["note"],
+                actor=request.user,
+            )
+        else:
+            record = execution.execution_record_set(
+                project=form.cleaned_data["project"],
+                month=form.cleaned_data["month"],
+                spent=form.cleaned_data["spent"],
+                note=form.cleaned_data["note"],
+                actor=request.user,
+            )
         obj.pk = record.pk
 
 
@@ -294,9 +318,12 @@ class BudgetAdjustmentAdmin(DepartmentScopedAdmin):
     list_select_related = ("project",)
     search_fields = ("project__name",)
 
+    def get_readonly_fields(self, request, obj=None):
+        return ("project",) if obj else ()
+
     def save_model(self, request, obj, form, change):
         adjustment = execution.budget_adjust(
-            project=form.cleaned_data["project"],
+            project=obj.project if change else form.cleaned_data["project"],
             full_year_budget=form.cleaned_data["full_year_budget"],
             reason=form.cleaned_data["reason"],
             actor=request.user,

@@ -59,6 +59,10 @@ ROLE_PERMISSIONS = {
         "targets.view_monitoringreport",
         "targets.view_monitoringentry",
         "targets.view_ruleprofile",
+        # Review in the admin (approve, return, override): actions declare allowed_permissions = ("review",).
+        "targets.review_targetsheet",
+        "targets.review_evaluation",
+        "targets.review_monitoringreport",
     ],
 }
 GROUP_NAMES = {Membership.Role.STAFF: "财务人员", Membership.Role.SUPERVISOR: "监督审核人员"}

@@ -7,8 +7,8 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 from django_tables2 import RequestConfig
-from django_tables2.export.export import TableExport
 
+from .exports import SafeTableExport
 from .models import BudgetTable, Department
 from .selectors import (
     budget_lines_for,
@@ -26,7 +26,7 @@ EXPORT_FORMATS = ("csv", "xlsx")
 def _export(request, table, name: str):
     export_format = request.GET.get("_export")
     if export_format in EXPORT_FORMATS:
-        return TableExport(export_format, table).response(f"{name}.{export_format}")
+        return SafeTableExport(export_format, table).response(f"{name}.{export_format}")
     if export_format:
         raise Http404
     return None

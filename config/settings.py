@@ -40,7 +40,7 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "config.apps.AdminConfig",  # django.contrib.admin with the members-only site (config/admin.py)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -200,6 +200,11 @@ ADMIN_SITE_HEADER = _("预算绩效目标管理系统")
 # Uploaded disclosures above this size are previewed and imported by a Celery task, with progress.
 IMPORT_SYNC_MAX_BYTES = int(os.environ.get("IMPORT_SYNC_MAX_BYTES", str(512 * 1024)))
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(50 * 1024 * 1024)))
+# Spreadsheets (CSV or .xlsx) imported in the admin, such as 预算执行: the file, and an .xlsx unpacked.
+SPREADSHEET_IMPORT_MAX_BYTES = int(os.environ.get("SPREADSHEET_IMPORT_MAX_BYTES", str(2 * 1024 * 1024)))
+SPREADSHEET_IMPORT_MAX_UNPACKED_BYTES = int(
+    os.environ.get("SPREADSHEET_IMPORT_MAX_UNPACKED_BYTES", str(20 * 1024 * 1024))
+)
 
 # Uploads. A request larger than UPLOAD_REQUEST_MAX_BYTES is refused from its Content-Length before
 # any of it is read (config.middleware); each use then vets its file (budgets.uploads.vet_upload):
@@ -210,3 +215,8 @@ UPLOAD_ZIP_MAX_UNPACKED_BYTES = int(os.environ.get("UPLOAD_ZIP_MAX_UNPACKED_BYTE
 UPLOAD_ZIP_MAX_RATIO = int(os.environ.get("UPLOAD_ZIP_MAX_RATIO", "100"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # larger files go to a temporary file while received
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024  # the form fields of a request, files excluded
+
+# django-import-export: importing needs the add (and change) permission of the model, exporting its
+# view permission; the admin mixin in budgets/admin_spreadsheets.py checks both on every step.
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
