@@ -1,5 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import get_permission_codename
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from . import execution, services
@@ -188,7 +190,7 @@ class SourceDocumentAdmin(DepartmentScopedAdmin):
     search_fields = ("original_name", "sha256")
     list_select_related = ("department", "imported_by")
     readonly_fields = (
-        "file",
+        "download",
         "original_name",
         "format",
         "sha256",
@@ -198,12 +200,19 @@ class SourceDocumentAdmin(DepartmentScopedAdmin):
         "imported_at",
         "parse_report",
     )
+    fields = readonly_fields  # the file itself only as the checked download
 
     def has_add_permission(self, request):
         return False
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("文件"))
+    def download(self, obj):
+        """Through the download view, which checks the user; never a /media/ link."""
+        url = reverse("budgets:source_document_file", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("下载“%(name)s”") % {"name": obj.original_name})
 
 
 @admin.register(AuditEntry)
