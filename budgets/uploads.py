@@ -25,6 +25,7 @@ KINDS = {
     "xlsx": ({".xlsx"}, gettext_lazy("Excel（.xlsx）")),
     "text": ({".txt", ".csv", ".md", ".markdown", ".text", ".html", ".htm"}, gettext_lazy("文本")),
 }
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Word 97–2003, Excel 97–2003, WPS
 ZIP_MARKERS = {"docx": "word/document.xml", "xlsx": "xl/workbook.xml"}
 TEXT_ENCODINGS = ("utf-8-sig", "gb18030")
 # Bytes that never occur in text: C0 controls other than tab, line feed, vertical tab, form feed, CR, ESC.
@@ -113,6 +114,11 @@ def _kind(file, head: bytes, name: str) -> str:
         return "jpeg"
     if head.startswith(b"PK\x03\x04"):
         return _zip_kind(file, name)
+    if head.startswith(OLE_MAGIC):
+        raise UploadRefused(
+            _("文件“%(name)s”是旧版 Office 文件（.doc、.xls 等），请另存为 .docx 或 .xlsx 后再上传。") % {"name": name},
+            code="kind",
+        )
     if _is_text(head):
         return "text"
     raise UploadRefused(

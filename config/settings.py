@@ -183,11 +183,31 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A broker that is down or unreachable must not hang a web request: connecting and each socket
+# operation give up after a few seconds, and a failed publish is retried once, briefly. The code that
+# queues a task then records that it could not (see targets/importing/jobs.py).
+CELERY_BROKER_CONNECTION_TIMEOUT = float(os.environ.get("CELERY_BROKER_CONNECTION_TIMEOUT", "2"))
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_PUBLISH_RETRY = True
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT,
+        "socket_timeout": 5,
+        "retry_on_timeout": False,
+        "max_retries": 1,
+    }
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = CELERY_BROKER_CONNECTION_TIMEOUT
+CELERY_REDIS_SOCKET_TIMEOUT = 5
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Scheduled jobs: each has a management-command twin (see README.md).
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Uploads stuck queued or running past IMPORT_JOB_TIMEOUT_MINUTES become "处理超时" and can be
+    # retried from their page; twin: `manage.py time_out_stuck_uploads`.
+    "time-out-stuck-uploads": {"task": "targets.time_out_stuck_uploads", "schedule": 300.0},
+}
 
 LOGGING = {
     "version": 1,
@@ -198,9 +218,12 @@ LOGGING = {
 
 ADMIN_SITE_HEADER = _("预算绩效目标管理系统")
 
-# Uploaded disclosures above this size are previewed and imported by a Celery task, with progress.
-IMPORT_SYNC_MAX_BYTES = int(os.environ.get("IMPORT_SYNC_MAX_BYTES", str(512 * 1024)))
+# Uploaded disclosures are parsed by a Celery task, with progress; only a plain text file up to
+# IMPORT_SYNC_MAX_BYTES is previewed and imported within the web request.
+IMPORT_SYNC_MAX_BYTES = int(os.environ.get("IMPORT_SYNC_MAX_BYTES", str(128 * 1024)))
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(50 * 1024 * 1024)))
+# A queued or running upload with no progress for this long is shown as "处理超时" and can be retried.
+IMPORT_JOB_TIMEOUT_MINUTES = int(os.environ.get("IMPORT_JOB_TIMEOUT_MINUTES", "30"))
 # Spreadsheets (CSV or .xlsx) imported in the admin, such as 预算执行: the file, and an .xlsx unpacked.
 SPREADSHEET_IMPORT_MAX_BYTES = int(os.environ.get("SPREADSHEET_IMPORT_MAX_BYTES", str(2 * 1024 * 1024)))
 SPREADSHEET_IMPORT_MAX_UNPACKED_BYTES = int(

@@ -114,6 +114,11 @@ def test_an_encrypted_member_is_refused():
     assert "已加密" in refusal(upload("加密.docx", bytes(content)))
 
 
+def test_old_office_files_are_told_to_save_as_docx_or_xlsx():
+    message = refusal(upload("旧.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512))
+    assert "旧.doc" in message and ".docx" in message
+
+
 def test_binary_bytes_are_not_text():
     assert "无法识别" in refusal(upload("数据.txt", b"\x00\x01\x02binary"))
 
