@@ -7,25 +7,8 @@ from django.urls import reverse
 
 from budgets.execution import execution_record_set
 from budgets.models import AuditEntry, ExecutionRecord
+from tests.admin_forms import PROJECT_FORM
 from tests.factories import ProjectFactory
-
-PROJECT_FORM = {
-    "code": "",
-    "category": "",
-    "continuity": "",
-    "implementing_unit": "",
-    "competent_department": "",
-    "responsible_person": "",
-    "contact": "",
-    "phone": "",
-    "start_date": "",
-    "end_date": "",
-    "description": "",
-    "fundings-TOTAL_FORMS": "0",
-    "fundings-INITIAL_FORMS": "0",
-    "fundings-MIN_NUM_FORMS": "0",
-    "fundings-MAX_NUM_FORMS": "1000",
-}
 
 
 def change_project(client, project, **data):

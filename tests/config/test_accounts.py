@@ -82,44 +82,37 @@ def test_the_compiled_messages_match_their_source():
             assert line.split(" ", 1)[1].strip('"') in set(catalogue._catalog.values()), line
 
 
+def deploy_check(env: dict, var_dir) -> subprocess.CompletedProcess:
+    """`manage.py check --deploy` in production mode: DEBUG off, a real-looking key, a host name."""
+    env = {
+        **env,
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
+        "DJANGO_ALLOWED_HOSTS": "jixiao.example.gov.cn",
+        "VAR_DIR": str(var_dir),
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
 def test_production_settings_pass_the_deploy_check(tmp_path):
     env = {
         key: value
         for key, value in os.environ.items()
         if not key.startswith(("DJANGO_", "PYTEST", "SESSION_", "AXES_")) and key != "DATABASE_URL"
     }
-    env.update(
-        DJANGO_SECRET_KEY=secrets.token_urlsafe(64),
-        DJANGO_ALLOWED_HOSTS="jixiao.example.gov.cn",
-        VAR_DIR=str(tmp_path),
-    )
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = deploy_check(env, tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
 
 
 def test_the_deploy_check_would_catch_insecure_cookies(tmp_path):
     env = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
-    env.update(
-        DJANGO_SECRET_KEY=secrets.token_urlsafe(64),
-        DJANGO_ALLOWED_HOSTS="jixiao.example.gov.cn",
-        DJANGO_SECURE_COOKIES="0",
-        VAR_DIR=str(tmp_path),
-    )
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = deploy_check({**env, "DJANGO_SECURE_COOKIES": "0"}, tmp_path)
     assert result.returncode != 0
     assert "SESSION_COOKIE_SECURE" in result.stdout + result.stderr

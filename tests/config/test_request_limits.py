@@ -5,24 +5,7 @@ import pytest
 from django.urls import reverse
 
 from budgets.models import AuditEntry, Project
-
-PROJECT_FORM = {
-    "code": "",
-    "category": "",
-    "continuity": "",
-    "implementing_unit": "",
-    "competent_department": "",
-    "responsible_person": "",
-    "contact": "",
-    "phone": "",
-    "start_date": "",
-    "end_date": "",
-    "description": "",
-    "fundings-TOTAL_FORMS": "0",
-    "fundings-INITIAL_FORMS": "0",
-    "fundings-MIN_NUM_FORMS": "0",
-    "fundings-MAX_NUM_FORMS": "1000",
-}
+from tests.admin_forms import PROJECT_FORM
 
 
 def test_a_nul_in_a_typed_name_is_refused_in_chinese_and_nothing_changes(client, staff, project):
