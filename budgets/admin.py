@@ -1,10 +1,14 @@
 from django.contrib import admin
+from django.contrib.auth import get_permission_codename
 from django.contrib.contenttypes.models import ContentType
 from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from import_export.admin import ImportExportMixin
 
 from . import execution, services
+from .admin_forms import FullyValidatedModelForm
+from .admin_spreadsheets import SpreadsheetImportExportMixin
 from .audit import actor_name, event_sentence
 from .history_admin import ReadableHistoryAdmin
 from .models import (
@@ -25,9 +29,17 @@ from .selectors import department_scope, departments_for
 
 
 class DepartmentScopedAdmin(admin.ModelAdmin):
-    """Non-superusers see only rows of departments they belong to (supervisors: their subtree)."""
+    """Non-superusers see only rows of departments they belong to (supervisors: their subtree).
+
+    Forms run the model's whole validation (budgets.admin_forms). Review actions declare
+    `allowed_permissions = ("review",)`: offered to holders of `<app>.review_<model>` only."""
 
     department_field = "department"
+    form = FullyValidatedModelForm
+
+    def has_review_permission(self, request):
+        opts = self.opts
+        return request.user.has_perm(f"{opts.app_label}.{get_permission_codename('review', opts)}")
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(department_scope(request.user, prefix=self.department_field))
@@ -90,6 +102,7 @@ class MembershipAdmin(DepartmentScopedAdmin):
 
 class FundingInline(admin.TabularInline):
     model = Funding
+    form = FullyValidatedModelForm
     extra = 0
     fields = ("period", "first_year", "last_year", "total", "fiscal", "carryover", "other", "source_location")
     readonly_fields = ("source_location",)
@@ -182,7 +195,7 @@ class SourceDocumentAdmin(DepartmentScopedAdmin):
     search_fields = ("original_name", "sha256")
     list_select_related = ("department", "imported_by")
     readonly_fields = (
-        "file",
+        "download",
         "original_name",
         "format",
         "sha256",
@@ -192,13 +205,19 @@ class SourceDocumentAdmin(DepartmentScopedAdmin):
         "imported_at",
         "parse_summary",
     )
-    fields = readonly_fields
+    fields = readonly_fields  # the file itself only as the checked download
 
     def has_add_permission(self, request):
         return False
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("文件"))
+    def download(self, obj):
+        """Through the download view, which checks the user; never a /media/ link."""
+        url = reverse("budgets:source_document_file", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("下载“%(name)s”") % {"name": obj.original_name})
 
     @admin.display(description=_("解析报告"))
     def parse_summary(self, obj):
@@ -315,8 +334,9 @@ class BudgetTableAdmin(DepartmentScopedAdmin):
 
 
 @admin.register(ExecutionRecord)
-class ExecutionRecordAdmin(ImportExportMixin, DepartmentScopedAdmin):
-    """Monthly spending, entered here or imported from a spreadsheet (import → preview → confirm)."""
+class ExecutionRecordAdmin(SpreadsheetImportExportMixin, DepartmentScopedAdmin):
+    """Monthly spending, entered here or imported from a spreadsheet (import → preview → confirm).
+    Editing a record changes it in place (its month included); its project stays."""
 
     department_field = "project__department"
     resource_classes = [ExecutionResource]
@@ -333,14 +353,26 @@ class ExecutionRecordAdmin(ImportExportMixin, DepartmentScopedAdmin):
         # A file with any bad row is not imported at all.
         return {**super().get_import_data_kwargs(**kwargs), "rollback_on_validation_errors": True}
 
+    def get_readonly_fields(self, request, obj=None):
+        return ("project",) if obj else ()
+
     def save_model(self, request, obj, form, change):
-        record = execution.execution_record_set(
-            project=form.cleaned_data["project"],
-            month=form.cleaned_data["month"],
-            spent=form.cleaned_data["spent"],
-            note=form.cleaned_data["note"],
-            actor=request.user,
-        )
+        if change:
+            record = execution.execution_record_update(
+                record=obj,
+                month=form.cleaned_data["month"],
+                spent=form.cleaned_data["spent"],
+                note=form.cleaned_data["note"],
+                actor=request.user,
+            )
+        else:
+            record = execution.execution_record_set(
+                project=form.cleaned_data["project"],
+                month=form.cleaned_data["month"],
+                spent=form.cleaned_data["spent"],
+                note=form.cleaned_data["note"],
+                actor=request.user,
+            )
         obj.pk = record.pk
 
 
@@ -351,9 +383,12 @@ class BudgetAdjustmentAdmin(DepartmentScopedAdmin):
     list_select_related = ("project",)
     search_fields = ("project__name",)
 
+    def get_readonly_fields(self, request, obj=None):
+        return ("project",) if obj else ()
+
     def save_model(self, request, obj, form, change):
         adjustment = execution.budget_adjust(
-            project=form.cleaned_data["project"],
+            project=obj.project if change else form.cleaned_data["project"],
             full_year_budget=form.cleaned_data["full_year_budget"],
             reason=form.cleaned_data["reason"],
             actor=request.user,

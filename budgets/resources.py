@@ -9,6 +9,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
 
 from .execution import execution_record_set
@@ -18,7 +19,7 @@ from .selectors import projects_for
 
 class ProjectWidget(widgets.ForeignKeyWidget):
     def __init__(self, resource):
-        super().__init__(Project)
+        super().__init__(Project, field="name")  # exported by name, so an export imports back
         self.resource = resource
 
     def clean(self, value, row=None, **kwargs):
@@ -81,6 +82,7 @@ class ExecutionResource(resources.ModelResource):
     spent = fields.Field(column_name="支出金额（万元）", attribute="spent", widget=AmountWidget())
 
     class Meta:
+        name = gettext_lazy("预算执行")
         model = ExecutionRecord
         fields = ("department", "year", "project", "month", "spent")
         import_id_fields = ("project", "month")
@@ -91,6 +93,16 @@ class ExecutionResource(resources.ModelResource):
 
     def get_queryset(self):
         return super().get_queryset().select_related("project", "project__department")
+
+    def before_import(self, dataset, **kwargs):
+        headers = [str(header or "").strip() for header in dataset.headers or []]
+        columns = [field.column_name for field in self.fields.values()]
+        missing = [column for column in columns if column not in headers]
+        if missing:
+            raise ValueError(
+                _("表格缺少这些列：%(missing)s。第一行应是列标题：%(all)s。")
+                % {"missing": "、".join(missing), "all": "、".join(columns)}
+            )
 
     def do_instance_save(self, instance, is_create):
         saved = execution_record_set(

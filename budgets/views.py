@@ -5,10 +5,11 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from django.views.generic import TemplateView
+from django.views.generic import TemplateView, View
 from django_tables2 import RequestConfig
-from django_tables2.export.export import TableExport
 
+from .downloads import attachment_response
+from .exports import SafeTableExport
 from .models import BudgetTable, Department
 from .selectors import (
     budget_lines_for,
@@ -16,6 +17,7 @@ from .selectors import (
     budget_years_for,
     departments_for,
     project_execution_for,
+    source_documents_for,
     user_can_see_department,
 )
 from .tables_ui import BudgetLineFilter, BudgetLineTable, BudgetTableTable, ProjectExecutionTable
@@ -26,7 +28,7 @@ EXPORT_FORMATS = ("csv", "xlsx")
 def _export(request, table, name: str):
     export_format = request.GET.get("_export")
     if export_format in EXPORT_FORMATS:
-        return TableExport(export_format, table).response(f"{name}.{export_format}")
+        return SafeTableExport(export_format, table).response(f"{name}.{export_format}")
     if export_format:
         raise Http404
     return None
@@ -85,3 +87,13 @@ class BudgetTableView(LoginRequiredMixin, TemplateView):
             budget_table=table, lines=rendered, filter=filterset, parent=request.GET.get("parent", "")
         )
         return self.render_to_response(context)
+
+
+class SourceDocumentFileView(LoginRequiredMixin, View):
+    """The file of an imported disclosure, to those who may see its department, as a download."""
+
+    def get(self, request, pk):
+        if not request.user.is_superuser and not departments_for(request.user).exists():
+            raise PermissionDenied(_("您没有任何部门的查看权限。"))
+        document = get_object_or_404(source_documents_for(request.user), pk=pk)
+        return attachment_response(document.file, document.original_name)

@@ -1,4 +1,9 @@
-"""Liveness of the pieces a request depends on: the database and the Celery broker."""
+"""Liveness of the pieces a request depends on: the database and the Celery broker.
+
+Anybody (a load balancer, a monitor) learns ok / not ok from the status code and {"status": ...};
+only a signed-in superuser sees which check failed and why, since an error's text names hosts and
+ports.
+"""
 
 from django.conf import settings
 from django.db import connection
@@ -33,8 +38,7 @@ def check_broker() -> str | None:
 def healthz(request):
     checks = {"database": check_database(), "broker": check_broker()}
     ok = all(error is None for error in checks.values())
-    body = {
-        "status": "ok" if ok else "error",
-        "checks": {name: ("ok" if error is None else error) for name, error in checks.items()},
-    }
+    body = {"status": "ok" if ok else "error"}
+    if request.user.is_authenticated and request.user.is_superuser:
+        body["checks"] = {name: ("ok" if error is None else error) for name, error in checks.items()}
     return JsonResponse(body, status=200 if ok else 503)

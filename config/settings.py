@@ -40,7 +40,7 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "config.apps.AdminConfig",  # django.contrib.admin with the members-only site (config/admin.py)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "config.middleware.RequestLimitsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -121,7 +122,8 @@ AXES_VERBOSE = False
 # Field-level history (django-simple-history): change reasons are full sentences.
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 SIMPLE_HISTORY_REVERT_DISABLED = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "config.lockout.locked_out"  # templates/registration/locked_out.html
+AXES_HTTP_RESPONSE_CODE = 429
 AXES_IPWARE_PROXY_COUNT = int(os.environ.get("AXES_PROXY_COUNT", "0")) or None
 
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 3600)))
@@ -183,10 +185,27 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A broker that is down or unreachable must not hang a web request: connecting and each socket
+# operation give up after a few seconds, and a failed publish is retried once, briefly. The code that
+# queues a task then records that it could not (see targets/importing/jobs.py).
+CELERY_BROKER_CONNECTION_TIMEOUT = float(os.environ.get("CELERY_BROKER_CONNECTION_TIMEOUT", "2"))
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_PUBLISH_RETRY = True
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT,
+        "socket_timeout": 5,
+        "retry_on_timeout": False,
+        "max_retries": 1,
+    }
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = CELERY_BROKER_CONNECTION_TIMEOUT
+CELERY_REDIS_SOCKET_TIMEOUT = 5
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-# Scheduled jobs: each has a management-command twin (see README.md).
+# Scheduled jobs live in the database (CELERY_BEAT_SCHEDULER below), created by migrations; each has
+# a management-command twin (see README.md).
 CELERY_BEAT_SCHEDULE: dict = {}
 
 LOGGING = {
@@ -198,10 +217,33 @@ LOGGING = {
 
 ADMIN_SITE_HEADER = _("预算绩效目标管理系统")
 
-# Uploaded disclosures above this size are previewed and imported by a Celery task, with progress.
-IMPORT_SYNC_MAX_BYTES = int(os.environ.get("IMPORT_SYNC_MAX_BYTES", str(512 * 1024)))
+# Uploaded disclosures are parsed by a Celery task, with progress; only a plain text file up to
+# IMPORT_SYNC_MAX_BYTES is previewed and imported within the web request.
+IMPORT_SYNC_MAX_BYTES = int(os.environ.get("IMPORT_SYNC_MAX_BYTES", str(128 * 1024)))
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(50 * 1024 * 1024)))
-DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# A queued or running upload with no progress for this long is shown as "处理超时" and can be retried.
+IMPORT_JOB_TIMEOUT_MINUTES = int(os.environ.get("IMPORT_JOB_TIMEOUT_MINUTES", "30"))
+# Spreadsheets (CSV or .xlsx) imported in the admin, such as 预算执行: the file, and an .xlsx unpacked.
+SPREADSHEET_IMPORT_MAX_BYTES = int(os.environ.get("SPREADSHEET_IMPORT_MAX_BYTES", str(2 * 1024 * 1024)))
+SPREADSHEET_IMPORT_MAX_UNPACKED_BYTES = int(
+    os.environ.get("SPREADSHEET_IMPORT_MAX_UNPACKED_BYTES", str(20 * 1024 * 1024))
+)
+
+# Uploads. A request larger than UPLOAD_REQUEST_MAX_BYTES is refused from its Content-Length before
+# any of it is read (config.middleware); each use then vets its file (budgets.uploads.vet_upload):
+# size, type by content, and for .docx/.xlsx the zip's declared members and sizes.
+UPLOAD_REQUEST_MAX_BYTES = int(os.environ.get("UPLOAD_REQUEST_MAX_BYTES", str(IMPORT_MAX_BYTES + 1024 * 1024)))
+UPLOAD_ZIP_MAX_MEMBERS = int(os.environ.get("UPLOAD_ZIP_MAX_MEMBERS", "2000"))
+UPLOAD_ZIP_MAX_UNPACKED_BYTES = int(os.environ.get("UPLOAD_ZIP_MAX_UNPACKED_BYTES", str(200 * 1024 * 1024)))
+UPLOAD_ZIP_MAX_RATIO = int(os.environ.get("UPLOAD_ZIP_MAX_RATIO", "100"))
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # larger files go to a temporary file while received
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024  # the form fields of a request, files excluded
+
+# django-import-export: importing needs the add (and change) permission of the model, exporting its
+# view permission; the admin mixin in budgets/admin_spreadsheets.py checks both on every step.
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+
 
 # Reminders (targets.reminders) ------------------------------------------------------------------
 # E-mail: the console backend unless EMAIL_HOST names an SMTP server (then SMTP with the variables

@@ -38,6 +38,8 @@ EVENTS = {
     "disclosure.import": _("导入了公开文件“{object}”"),
     "disclosure_upload.create": _("上传了公开文件“{object}”"),
     "disclosure_upload.confirm": _("确认导入公开文件“{object}”"),
+    "disclosure_upload.retry": _("重新处理公开文件“{object}”"),
+    "disclosure_upload.time_out": _("公开文件“{object}”处理超时"),
     "rule_profile.create": _("新建了评分规则“{object}”"),
     "rule_profile.revise": _("修订了评分规则，生成“{object}”"),
     "evaluations.rescore_year": _("重新计算了 {year} 年的得分"),

@@ -291,6 +291,8 @@ class DisclosureImport(models.Model):
         RUNNING = "running", _("导入中")
         DONE = "done", _("已完成")
         FAILED = "failed", _("失败")
+        QUEUE_FAILED = "queue_failed", _("未能加入后台队列")
+        TIMED_OUT = "timed_out", _("处理超时")
 
     file = models.FileField(_("文件"), upload_to="uploads/%Y/%m/")
     original_name = models.CharField(_("原文件名"), max_length=255)
@@ -316,6 +318,9 @@ class DisclosureImport(models.Model):
     )
     created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    # When the job last entered a state or reported progress: a queued or running job quiet for
+    # longer than IMPORT_JOB_TIMEOUT_MINUTES is stuck (the worker died, the broker lost it).
+    last_activity_at = models.DateTimeField(_("最近进展时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("公开文件导入")
@@ -331,6 +336,10 @@ class DisclosureImport(models.Model):
     @property
     def in_progress(self) -> bool:
         return self.status in {self.Status.UPLOADED, self.Status.QUEUED, self.Status.RUNNING}
+
+    @property
+    def can_retry(self) -> bool:
+        return self.status in {self.Status.QUEUE_FAILED, self.Status.TIMED_OUT}
 
 
 def _percent(verbose, default):

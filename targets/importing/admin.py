@@ -80,6 +80,11 @@ class DisclosureImportAdmin(DepartmentScopedAdmin):
                 self.admin_site.admin_view(self.progress_view),
                 name="targets_disclosureimport_progress",
             ),
+            path(
+                "<int:job_id>/retry/",
+                self.admin_site.admin_view(self.retry_view),
+                name="targets_disclosureimport_retry",
+            ),
         ]
         return extra + super().get_urls()
 
@@ -119,13 +124,17 @@ class DisclosureImportAdmin(DepartmentScopedAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         job = self._job(request, object_id)
+        stuck = jobs.is_stuck(job)
         context = {
             **self.admin_site.each_context(request),
             "title": job.original_name,
             "job": job,
+            "stuck": stuck,
+            "refresh": job.in_progress and not stuck,
             "changes": _preview_rows(job.preview),
             "opts": self.model._meta,
             "can_confirm": self.has_add_permission(request),
+            "can_retry": self.has_add_permission(request) and (job.can_retry or stuck),
         }
         return TemplateResponse(request, "admin/targets/disclosureimport/detail.html", context)
 
@@ -139,13 +148,25 @@ class DisclosureImportAdmin(DepartmentScopedAdmin):
             self.message_user(request, "；".join(exc.messages), level=messages.ERROR)
         return redirect(reverse("admin:targets_disclosureimport_change", args=[job.pk]))
 
+    def retry_view(self, request, job_id):
+        if request.method != "POST" or not self.has_add_permission(request):
+            raise PermissionDenied
+        job = self._job(request, job_id)
+        try:
+            jobs.disclosure_upload_retry(job=job, actor=request.user)
+        except ValidationError as exc:
+            self.message_user(request, "；".join(exc.messages), level=messages.ERROR)
+        return redirect(reverse("admin:targets_disclosureimport_change", args=[job.pk]))
+
     def progress_view(self, request, job_id):
         job = self._job(request, job_id)
+        stuck = jobs.is_stuck(job)
         return JsonResponse(
             {
                 "status": job.status,
-                "status_label": str(job.get_status_display()),
+                "status_label": str(_("处理超时") if stuck else job.get_status_display()),
                 "progress": job.progress,
                 "message": job.message,
+                "finished": not job.in_progress or stuck,
             }
         )

@@ -1,8 +1,15 @@
-"""Uploaded disclosures in the admin: upload → preview → confirm → import (in Celery when large).
+"""Uploaded disclosures in the admin: upload → preview → confirm → import.
 
 Each step is a service; the Celery tasks only call `disclosure_upload_preview_run` and
-`disclosure_upload_run` with the job id, and both are safe to run twice.
+`disclosure_upload_run` with the job id, and both are safe to run twice. Only a small plain text
+file is read within the web request; anything else is read by the worker. When the broker cannot
+take the task, the job says so ("未能加入后台队列") instead of the request failing; a job that is
+quiet past IMPORT_JOB_TIMEOUT_MINUTES becomes "处理超时". Both can be retried from the job's page.
 """
+
+import logging
+from datetime import timedelta
+from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,15 +19,34 @@ from django.utils.translation import gettext as _
 
 from budgets.audit import audit_record
 from budgets.selectors import user_can_see_department
+from budgets.uploads import upload_kind, vet_upload
 
 from ..models import DisclosureImport
 from .services import DisclosureImportError, disclosure_apply, disclosure_prepare
 
 Status = DisclosureImport.Status
+logger = logging.getLogger(__name__)
+UPLOAD_KINDS = {"text", "docx", "xlsx", "pdf"}
+PLAIN_TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
+WAITING = (Status.UPLOADED, Status.QUEUED, Status.RUNNING)
 
 
 def runs_in_background(job: DisclosureImport) -> bool:
-    return job.file.size > settings.IMPORT_SYNC_MAX_BYTES
+    """Everything but a small plain text file is parsed by the worker, never in the web request."""
+    small_text = (
+        Path(job.original_name).suffix.lower() in PLAIN_TEXT_SUFFIXES
+        and job.file.size <= settings.IMPORT_SYNC_MAX_BYTES
+        and upload_kind(job.file, name=job.original_name) == "text"
+    )
+    return not small_text
+
+
+def is_stuck(job: DisclosureImport, *, now=None) -> bool:
+    """Queued or running with no sign of life for longer than the timeout."""
+    if job.status not in WAITING:
+        return False
+    since = job.last_activity_at or job.created_at
+    return since < (now or timezone.now()) - timedelta(minutes=settings.IMPORT_JOB_TIMEOUT_MINUTES)
 
 
 @transaction.atomic
@@ -29,9 +55,14 @@ def disclosure_upload_create(*, uploaded_file, department, year: int | None, act
         raise ValidationError(_("请选择部门。"))
     if department is not None and not user_can_see_department(actor, department):
         raise PermissionDenied(_("您无权为该部门导入公开文件。"))
-    if uploaded_file.size > settings.IMPORT_MAX_BYTES:
-        raise ValidationError(_("文件“%(name)s”超过上传大小限制。") % {"name": uploaded_file.name})
-    job = DisclosureImport(original_name=uploaded_file.name[:255], department=department, year=year, created_by=actor)
+    vet_upload(uploaded_file, kinds=UPLOAD_KINDS, max_bytes=settings.IMPORT_MAX_BYTES)
+    job = DisclosureImport(
+        original_name=uploaded_file.name[:255],
+        department=department,
+        year=year,
+        created_by=actor,
+        last_activity_at=timezone.now(),
+    )
     job.file.save(uploaded_file.name, uploaded_file, save=False)
     job.full_clean()
     job.save()
@@ -40,18 +71,36 @@ def disclosure_upload_create(*, uploaded_file, department, year: int | None, act
     return job
 
 
+def _enqueue(job: DisclosureImport, task, *args) -> bool:
+    """Queue `task`; when the broker cannot take it, record that on the job (which can then be
+    retried from its page) rather than fail the request that asked."""
+    try:
+        task.delay(*args)
+    except Exception:  # kombu and redis raise many kinds of connection errors; all mean "not queued"
+        logger.warning("Could not queue %s for upload %s", task.name, job.pk, exc_info=True)
+        DisclosureImport.objects.filter(pk=job.pk).update(
+            status=Status.QUEUE_FAILED,
+            message=_("未能加入后台队列：后台处理服务暂时无法连接。请稍后点击“重新处理”。"),
+            last_activity_at=timezone.now(),
+        )
+        return False
+    return True
+
+
 def _start_preview(job: DisclosureImport) -> None:
     if runs_in_background(job):
         from ..tasks import preview_disclosure_upload
 
-        preview_disclosure_upload.delay(job.pk)
+        _enqueue(job, preview_disclosure_upload, job.pk)
     else:
         disclosure_upload_preview_run(job_id=job.pk)
 
 
 def _progress_saver(job: DisclosureImport):
     def save(percent: int, message: str) -> None:
-        DisclosureImport.objects.filter(pk=job.pk).update(progress=percent, message=message)
+        DisclosureImport.objects.filter(pk=job.pk).update(
+            progress=percent, message=message, last_activity_at=timezone.now()
+        )
 
     return save
 
@@ -93,20 +142,68 @@ def disclosure_upload_confirm(*, job: DisclosureImport, actor) -> DisclosureImpo
             _("只有预览完成的文件可以确认导入（当前状态：%(s)s）。") % {"s": job.get_status_display()}
         )
     job.status, job.progress, job.message = Status.QUEUED, 0, _("已确认，等待导入。")
-    job.save(update_fields=["status", "progress", "message"])
+    job.last_activity_at = timezone.now()
+    job.save(update_fields=["status", "progress", "message", "last_activity_at"])
     audit_record(actor=actor, action="disclosure_upload.confirm", subject=job)
-    actor_id = actor.pk
-
-    def start():
-        if runs_in_background(job):
-            from ..tasks import run_disclosure_upload
-
-            run_disclosure_upload.delay(job.pk, actor_id)
-        else:
-            disclosure_upload_run(job_id=job.pk, actor_id=actor_id)
-
-    transaction.on_commit(start)
+    transaction.on_commit(lambda: _start_import(job, actor.pk))
     return job
+
+
+def _start_import(job: DisclosureImport, actor_id: int) -> None:
+    if runs_in_background(job):
+        from ..tasks import run_disclosure_upload
+
+        _enqueue(job, run_disclosure_upload, job.pk, actor_id)
+    else:
+        disclosure_upload_run(job_id=job.pk, actor_id=actor_id)
+
+
+@transaction.atomic
+def disclosure_upload_retry(*, job: DisclosureImport, actor) -> DisclosureImport:
+    """Start again a job that could not be queued, or that timed out (or is stuck past the timeout):
+    its preview when it never got one, else its import."""
+    job = DisclosureImport.objects.select_for_update().get(pk=job.pk)
+    if job.department is not None and not user_can_see_department(actor, job.department):
+        raise PermissionDenied(_("您无权为该部门导入公开文件。"))
+    if not (job.can_retry or is_stuck(job)):
+        raise ValidationError(
+            _("只有未能加入后台队列或处理超时的文件可以重新处理（当前状态：%(s)s）。") % {"s": job.get_status_display()}
+        )
+    importing = bool(job.preview)
+    job.status = Status.QUEUED if importing else Status.UPLOADED
+    job.progress, job.finished_at, job.last_activity_at = 0, None, timezone.now()
+    job.message = _("已重新加入后台队列。")
+    job.save(update_fields=["status", "progress", "message", "finished_at", "last_activity_at"])
+    audit_record(actor=actor, action="disclosure_upload.retry", subject=job)
+    if importing:
+        transaction.on_commit(lambda: _start_import(job, actor.pk))
+    else:
+        transaction.on_commit(lambda: _start_preview(job))
+    return job
+
+
+def disclosure_uploads_time_out(*, now=None) -> int:
+    """Mark every job stuck past IMPORT_JOB_TIMEOUT_MINUTES as "处理超时" (the periodic sweeper and
+    `manage.py time_out_stuck_uploads`); returns how many. A job being worked on is skipped."""
+    now = now or timezone.now()
+    since = now - timedelta(minutes=settings.IMPORT_JOB_TIMEOUT_MINUTES)
+    count = 0
+    with transaction.atomic():
+        stuck = (
+            DisclosureImport.objects.select_for_update(skip_locked=True)
+            .filter(status__in=WAITING)
+            .exclude(last_activity_at__gte=since)
+            .filter(created_at__lt=since)
+        )
+        for job in stuck:
+            job.status, job.finished_at = Status.TIMED_OUT, now
+            job.message = _("处理超时：后台处理超过 %(minutes)d 分钟没有进展。可以点击“重新处理”。") % {
+                "minutes": settings.IMPORT_JOB_TIMEOUT_MINUTES
+            }
+            job.save(update_fields=["status", "message", "finished_at"])
+            audit_record(actor=None, action="disclosure_upload.time_out", subject=job)
+            count += 1
+    return count
 
 
 def disclosure_upload_run(*, job_id: int, actor_id: int | None) -> DisclosureImport:
@@ -116,8 +213,8 @@ def disclosure_upload_run(*, job_id: int, actor_id: int | None) -> DisclosureImp
         job = DisclosureImport.objects.select_for_update().get(pk=job_id)
         if job.status != Status.QUEUED:
             return job  # running or finished elsewhere: running twice changes nothing
-        job.status = Status.RUNNING
-        job.save(update_fields=["status"])
+        job.status, job.last_activity_at = Status.RUNNING, timezone.now()
+        job.save(update_fields=["status", "last_activity_at"])
     actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
     content = _read(job)
     try:

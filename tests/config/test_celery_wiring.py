@@ -65,3 +65,15 @@ def test_the_broker_writes_nothing_into_the_checkout(worker_queue):
     assert not (ROOT / "control").exists()
     if settings.CELERY_BROKER_URL.startswith("filesystem://"):
         assert (settings.CELERY_FILESYSTEM_DIR / "control" / f"{worker_queue}.exchange").exists()
+
+
+def test_queueing_gives_up_quickly_when_the_broker_does_not_answer():
+    from config.celery import app
+
+    assert app.conf.broker_connection_timeout <= 3
+    policy = app.conf.task_publish_retry_policy
+    assert not app.conf.task_publish_retry or policy["max_retries"] <= 1
+    if settings.CELERY_BROKER_URL.startswith("redis://"):
+        options = app.conf.broker_transport_options
+        assert options["socket_connect_timeout"] <= 3 and options["socket_timeout"] <= 5
+        assert app.conf.redis_socket_connect_timeout <= 3

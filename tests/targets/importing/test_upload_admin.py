@@ -76,14 +76,13 @@ def test_running_twice_changes_nothing(staff, department, django_capture_on_comm
     assert Indicator.objects.count() == 15
 
 
-def test_broken_file_fails_with_its_name(client, staff, department, django_capture_on_commit_callbacks):
+def test_broken_file_is_refused_at_upload_with_its_name(client, staff, department, django_capture_on_commit_callbacks):
     client.force_login(staff)
     with django_capture_on_commit_callbacks(execute=True):
-        upload(client, department, content=b"\x00\x01binary", name="坏文件.txt")
-    job = DisclosureImport.objects.get()
-    assert job.status == Status.FAILED
-    assert "坏文件.txt" in job.message and "二进制" in job.message
-    assert "坏文件.txt" in client.get(reverse("admin:targets_disclosureimport_change", args=[job.pk])).content.decode()
+        response = upload(client, department, content=b"\x00\x01binary", name="坏文件.txt")
+    assert response.status_code == 200
+    assert "坏文件.txt" in response.content.decode() and "无法识别" in response.content.decode()
+    assert not DisclosureImport.objects.exists()
 
 
 def test_staff_cannot_upload_for_another_department(client, staff, other_department):
