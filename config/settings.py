@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -156,6 +157,11 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    # Built reports: private (no URL), served only by reports:download after checking the user.
+    "reports": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": os.environ.get("REPORTS_ROOT", str(VAR_DIR / "reports"))},
+    },
 }
 if DEBUG:
     STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
@@ -186,13 +192,20 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Scheduled jobs: each has a management-command twin (see README.md).
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Reports (targets.reports): monitoring reports the day after a round's deadline, year-end reports
+    # after the self-evaluation deadline; idempotent, twin: `manage.py build_reports --due`.
+    "build-due-reports": {"task": "targets.build_due_reports", "schedule": crontab(hour=6, minute=30)},
+}
+CELERY_IMPORTS = ("targets.reports.tasks",)
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # WeasyPrint (reports) logs every layout step at INFO.
+    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }
 
 ADMIN_SITE_HEADER = _("预算绩效目标管理系统")
@@ -201,3 +214,17 @@ ADMIN_SITE_HEADER = _("预算绩效目标管理系统")
 IMPORT_SYNC_MAX_BYTES = int(os.environ.get("IMPORT_SYNC_MAX_BYTES", str(512 * 1024)))
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(50 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+# Reports: e-mail to supervisors (console locally; set DJANGO_EMAIL_BACKEND and EMAIL_* in production).
+EMAIL_BACKEND = os.environ.get(
+    "DJANGO_EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "reports@localhost")
+# The address people open the system at, for links in e-mails ("" leaves links out).
+SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
+REPORTS_EMAIL_ATTACH_MAX_BYTES = int(os.environ.get("REPORTS_EMAIL_ATTACH_MAX_BYTES", str(10 * 1024 * 1024)))
+# The CJK font family the PDF reports are set in (Debian: fonts-noto-cjk).
+REPORTS_CJK_FONT = os.environ.get("REPORTS_CJK_FONT", "Noto Sans CJK SC")

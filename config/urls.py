@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("targets.workspace.urls")),
     path("evaluations/", include("targets.assessment.urls")),
     path("monitoring/", include("targets.monitoring.urls")),
+    path("reports/", include("targets.reports.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),

@@ -442,3 +442,5 @@ class MonitoringEntryAdmin(DepartmentScopedAdmin):
 
     def has_add_permission(self, request):
         return False
+
+from .reports import admin as reports_admin  # noqa: E402, F401  (registers the report archive)

@@ -816,3 +816,5 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+from .reports.models import ReportBuild, ReportFile  # noqa: E402, F401  (reports/ keeps its own models)
