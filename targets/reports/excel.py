@@ -411,7 +411,8 @@ BUILDERS = {"project": _project, "department": _department, "monitoring": _monit
 
 
 class _FixedTimeZip(ZipFile):
-    """A zip whose entries all carry one date (openpyxl writes entries by name, stamped with now)."""
+    """A zip whose entries all carry one date (openpyxl writes entries by name, stamped with now, and
+    worksheets from temporary files, stamped with their time)."""
 
     def __init__(self, file, *, date_time: tuple):
         super().__init__(file, "w", ZIP_DEFLATED)
@@ -424,6 +425,10 @@ class _FixedTimeZip(ZipFile):
             info.external_attr = 0o600 << 16
             zinfo_or_arcname = info
         super().writestr(zinfo_or_arcname, data, compress_type, compresslevel)
+
+    def write(self, filename, arcname=None, compress_type=None, compresslevel=None):
+        with open(filename, "rb") as handle:
+            self.writestr(arcname or str(filename), handle.read())
 
 
 def render_xlsx(snapshot: dict) -> bytes:
