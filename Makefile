@@ -36,6 +36,7 @@ demo: migrate
 
 # Web, Celery worker and Celery beat together; Ctrl-C stops all three.
 run: demo
+	@fc-list "Noto Sans CJK SC:lang=zh" family 2>/dev/null | grep -q . || echo "Note: no CJK font for PDF reports; install fonts-noto-cjk (see README)"
 	@echo "Serving http://$(HOST):$(PORT)/admin/ (worker and beat alongside; Ctrl-C stops all)"
 	$(BIN)/python -m config.devrun $(HOST) $(PORT)
 

@@ -27,14 +27,14 @@ def main() -> int:
     from django.db import connection
     from django.test.utils import setup_test_environment, teardown_test_environment
 
-    from . import import_throughput, scoring_throughput
+    from . import import_throughput, report_build, scoring_throughput
 
     for line in bench_parse_target():
         print(line, flush=True)
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
-        for module in (import_throughput, scoring_throughput):
+        for module in (import_throughput, scoring_throughput, report_build):
             for line in module.run():
                 print(line, flush=True)
     finally:
