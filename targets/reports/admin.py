@@ -15,7 +15,6 @@ from budgets.selectors import departments_for
 
 from .forms import ReportRequestForm
 from .models import ReportBuild
-from .services import report_builds_request
 
 
 @admin.register(ReportBuild)
@@ -89,17 +88,8 @@ class ReportBuildAdmin(DepartmentScopedAdmin):
             raise PermissionDenied
         form = ReportRequestForm(request.POST or None, user=request.user)
         if request.method == "POST" and form.is_valid():
-            data = form.cleaned_data
             try:
-                builds = report_builds_request(
-                    kind=data["kind"],
-                    department=data["department"],
-                    year=data["year"],
-                    period=data["period"],
-                    evaluation=data["evaluation"],
-                    notify=data["notify_supervisors"],
-                    actor=request.user,
-                )
+                builds = form.request_builds(request.user)
             except ValidationError as exc:
                 self.message_user(request, "；".join(exc.messages), level=messages.ERROR)
             else:

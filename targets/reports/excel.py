@@ -71,6 +71,12 @@ class Sheet:
         if (row, column) != (last_row, last_column):
             self.ws.merge_cells(start_row=row, start_column=column, end_row=last_row, end_column=last_column)
 
+    def levels(self, row: int, item: dict) -> None:
+        """The 一级 / 二级 cells of an indicator row, merged down over the rows they cover (with_spans)."""
+        for column, (span, label) in enumerate(((item["span1"], item["level1"]), (item["span2"], item["level2"])), 1):
+            if span:
+                self.merge(row, column, row + span - 1, column, label)
+
     def title(self, row: int, text: str, *, size: int = 14) -> None:
         self.ws.cell(row=row, column=1, value=text).font = Font(bold=True, size=size)
         self.ws.cell(row=row, column=1).alignment = Alignment(horizontal="center", vertical="center")
@@ -150,10 +156,7 @@ def _project(workbook: Workbook, s: dict) -> None:
     row = 12
     for indicator in with_spans(s["indicators"]):
         row += 1
-        if indicator["span1"]:
-            sheet.merge(row, 1, row + indicator["span1"] - 1, 1, indicator["level1"])
-        if indicator["span2"]:
-            sheet.merge(row, 2, row + indicator["span2"] - 1, 2, indicator["level2"])
+        sheet.levels(row, indicator)
         sheet.cell(row, 3, indicator["name"])
         sheet.cell(row, 4, indicator["target"])
         sheet.cell(row, 5, indicator["actual"])
@@ -385,10 +388,7 @@ def _monitoring(workbook: Workbook, s: dict) -> None:
         )
         for entry in with_spans(project["entries"]):
             row += 1
-            if entry["span1"]:
-                sheet.merge(row, 1, row + entry["span1"] - 1, 1, entry["level1"])
-            if entry["span2"]:
-                sheet.merge(row, 2, row + entry["span2"] - 1, 2, entry["level2"])
+            sheet.levels(row, entry)
             for column, key in enumerate(
                 [
                     "name",

@@ -8,6 +8,7 @@ from budgets.selectors import departments_for
 from ..assessment.selectors import evaluations_for
 from ..models import ReportingPeriod
 from .models import ReportKind
+from .services import report_builds_request
 
 
 class ReportRequestForm(forms.Form):
@@ -30,3 +31,16 @@ class ReportRequestForm(forms.Form):
         self.fields["department"].queryset = departments_for(user).order_by("path")
         self.fields["evaluation"].queryset = evaluations_for(user)
         self.fields["evaluation"].label_from_instance = lambda e: str(e.sheet.project or e.sheet.title or e.sheet)
+
+    def request_builds(self, actor):
+        """Queue the builds the valid form asks for (services.report_builds_request)."""
+        data = self.cleaned_data
+        return report_builds_request(
+            kind=data["kind"],
+            department=data["department"],
+            year=data["year"],
+            period=data["period"],
+            evaluation=data["evaluation"],
+            notify=data["notify_supervisors"],
+            actor=actor,
+        )

@@ -168,32 +168,31 @@ def monitoring_entries(reports: list[MonitoringReport], *, at_risk_only: bool = 
     return grouped
 
 
-def _latest(queryset, *fields) -> datetime.datetime | None:
-    values = queryset.aggregate(**{f"m{i}": Max(field) for i, field in enumerate(fields)}).values()
-    present = [value for value in values if value is not None]
-    return max(present) if present else None
+def _last_change(*sources) -> datetime.datetime | None:
+    """The latest of the given (queryset, field, …) moments, each source aggregated in the database."""
+    moments = []
+    for queryset, *fields in sources:
+        values = queryset.aggregate(**{f"m{i}": Max(field) for i, field in enumerate(fields)}).values()
+        moments += [value for value in values if value is not None]
+    return max(moments) if moments else None
 
 
 def evaluations_changed_at(evaluation_ids) -> datetime.datetime | None:
     """The last change to the evaluations, their results and their targets (history included)."""
     evaluations = Evaluation.objects.filter(pk__in=evaluation_ids)
-    moments = [
-        _latest(evaluations, "scored_at", "submitted_at", "reviewed_at"),
-        _latest(Evaluation.history.filter(id__in=evaluation_ids), "history_date"),
-        _latest(IndicatorResult.history.filter(evaluation_id__in=evaluation_ids), "history_date"),
-        _latest(TargetSheet.history.filter(id__in=evaluations.values("sheet_id")), "history_date"),
-        _latest(Indicator.history.filter(sheet_id__in=evaluations.values("sheet_id")), "history_date"),
-    ]
-    present = [moment for moment in moments if moment is not None]
-    return max(present) if present else None
+    sheets = evaluations.values("sheet_id")
+    return _last_change(
+        (evaluations, "scored_at", "submitted_at", "reviewed_at"),
+        (Evaluation.history.filter(id__in=evaluation_ids), "history_date"),
+        (IndicatorResult.history.filter(evaluation_id__in=evaluation_ids), "history_date"),
+        (TargetSheet.history.filter(id__in=sheets), "history_date"),
+        (Indicator.history.filter(sheet_id__in=sheets), "history_date"),
+    )
 
 
 def monitoring_changed_at(report_ids) -> datetime.datetime | None:
-    reports = MonitoringReport.objects.filter(pk__in=report_ids)
-    moments = [
-        _latest(reports, "created_at", "submitted_at", "reviewed_at"),
-        _latest(MonitoringReport.history.filter(id__in=report_ids), "history_date"),
-        _latest(MonitoringEntry.history.filter(report_id__in=report_ids), "history_date"),
-    ]
-    present = [moment for moment in moments if moment is not None]
-    return max(present) if present else None
+    return _last_change(
+        (MonitoringReport.objects.filter(pk__in=report_ids), "created_at", "submitted_at", "reviewed_at"),
+        (MonitoringReport.history.filter(id__in=report_ids), "history_date"),
+        (MonitoringEntry.history.filter(report_id__in=report_ids), "history_date"),
+    )

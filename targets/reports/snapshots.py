@@ -116,7 +116,7 @@ def _actual(result: IndicatorResult) -> str:
     return result.actual_text
 
 
-def _indicator_row(result: IndicatorResult, rules) -> dict:
+def _result_fields(result: IndicatorResult) -> dict:
     level1, level2 = _level_labels(result.indicator)
     return {
         "level1": level1,
@@ -126,12 +126,18 @@ def _indicator_row(result: IndicatorResult, rules) -> dict:
         "actual": _actual(result),
         "weight": num(result.weight),
         "score": num(result.final_score),
+        "deviation_reason": result.deviation_reason,
+        "improvement": result.improvement,
+    }
+
+
+def _indicator_row(result: IndicatorResult, rules) -> dict:
+    return {
+        **_result_fields(result),
         "flag": result.flag,
         "flag_label": str(result.get_flag_display()) if result.flag else "",
         "not_met": _not_met(result),
         "not_applicable": result.not_applicable,
-        "deviation_reason": result.deviation_reason,
-        "improvement": result.improvement,
         "explanation": result_explanation(result, rules),
     }
 
@@ -301,24 +307,10 @@ def _levels(evaluations: list[Evaluation]) -> list[dict]:
 
 
 def _not_met_rows(evaluations: list[Evaluation]) -> list[dict]:
-    rows = []
-    for result in selectors.results_not_met(evaluations):
-        level1, level2 = _level_labels(result.indicator)
-        rows.append(
-            {
-                "project": _subject(result.evaluation.sheet),
-                "level1": level1,
-                "level2": level2,
-                "name": result.indicator.name,
-                "target": _target(result.indicator),
-                "actual": _actual(result),
-                "weight": num(result.weight),
-                "score": num(result.final_score),
-                "deviation_reason": result.deviation_reason,
-                "improvement": result.improvement,
-            }
-        )
-    return rows
+    return [
+        {"project": _subject(result.evaluation.sheet), **_result_fields(result)}
+        for result in selectors.results_not_met(evaluations)
+    ]
 
 
 def _labels(values, choices) -> str:

@@ -22,7 +22,6 @@ from ..workspace.views import MemberRequiredMixin
 from . import dashboard, selectors, snapshots
 from .forms import ReportRequestForm
 from .rendering import render_html
-from .services import report_builds_request
 from .tables import BuildFilter, BuildTable
 
 PAGE_SIZE = 25
@@ -108,23 +107,15 @@ class BuildCreateView(MemberRequiredMixin, View):
     def post(self, request, *args, **kwargs):
         form = ReportRequestForm(request.POST, user=request.user)
         if not form.is_valid():
-            messages.error(
-                request,
-                _("请检查报告类型、部门和年度：")
-                + "；".join(f"{form.fields[name].label}：{'、'.join(errors)}" for name, errors in form.errors.items()),
-            )
+            problems = [
+                f"{form.fields[name].label}：{'、'.join(errors)}" if name in form.fields else "、".join(errors)
+                for name, errors in form.errors.items()
+            ]
+            messages.error(request, _("请检查报告类型、部门和年度：") + "；".join(problems))
             return redirect("reports:index")
         data = form.cleaned_data
         try:
-            builds = report_builds_request(
-                kind=data["kind"],
-                department=data["department"],
-                year=data["year"],
-                period=data["period"],
-                evaluation=data["evaluation"],
-                notify=data["notify_supervisors"],
-                actor=request.user,
-            )
+            builds = form.request_builds(request.user)
         except ValidationError as exc:
             messages.error(request, "；".join(exc.messages))
             return redirect("reports:index")
