@@ -255,7 +255,7 @@ def dashboard(user, department: Department, year: int, *, tree: bool) -> dict:
         "periods": period_rates(scope, year),
         "scores": score,
         "risk": risk,
-        "departments": departments_table(scope, year) if tree else [],
+        "units": departments_table(scope, year) if tree else [],
         "charts": {
             "scores": charts.histogram("项目自评得分分布", score["bins"], unit="个项目"),
             "levels": charts.completion_bars(

@@ -90,6 +90,8 @@ def _targets(*, kind: str, department: Department, year: int, period=None, evalu
         return [{"period": p, "evaluation": None} for p in rounds]
     if kind == ReportKind.PROJECT:
         period = evaluation.period
+    elif kind == ReportKind.DEPARTMENT and period is not None and period.kind != ReportingPeriod.Kind.SELF_EVALUATION:
+        period = None  # a department report covers the year; only its self-evaluation period is kept
     return [{"period": period, "evaluation": evaluation}]
 
 

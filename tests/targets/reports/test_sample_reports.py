@@ -179,6 +179,8 @@ def test_web_page_and_pdf_share_template_and_charts(client, sample_year):
     client.force_login(sample_year.staff)
     page = client.get(reverse("reports:department", args=[sample_year.department.code, 2021])).content.decode()
     assert chart in page and "<svg" in page and "生成 PDF 和 Excel" in page
+    (Path(settings.VAR_DIR) / "report-pages").mkdir(parents=True, exist_ok=True)
+    (Path(settings.VAR_DIR) / "report-pages" / "department.html").write_text(page)  # for a look in a browser
     evaluation = Evaluation.objects.filter(sheet__department=sample_year.department).first()
     page = client.get(reverse("reports:project", args=[evaluation.pk])).content.decode()
     assert "偏差原因分析及改进措施" in page and plain_number(evaluation.total) in page
@@ -234,6 +236,9 @@ def test_supervisor_dashboard_covers_the_tree_in_a_fixed_number_of_queries(
         response = client.get(reverse("reports:dashboard"), {"year": 2021})
     body = response.content.decode()
     assert response.status_code == 200 and "含下级单位" in body
+    assert f'<option value="{sample_year.department.parent.code}" selected>' in body
+    (Path(settings.VAR_DIR) / "report-pages").mkdir(parents=True, exist_ok=True)
+    (Path(settings.VAR_DIR) / "report-pages" / "dashboard.html").write_text(body)
     for name in ("郑州市人民政府办公厅", "国务院办公厅", "昌吉州人民政府电子政务办公室"):
         assert name in body
     assert "广州市数字政府运营中心" not in body
