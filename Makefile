@@ -37,6 +37,7 @@ demo: migrate
 
 # Web, Celery worker and Celery beat together; Ctrl-C stops all three.
 run: demo
+	@fc-list "Noto Sans CJK SC:lang=zh" family 2>/dev/null | grep -q . || echo "Note: no CJK font for PDF reports; install fonts-noto-cjk (see README)"
 	$(BIN)/python -m config.devrun $(HOST) $(PORT)
 
 lint: install

@@ -27,7 +27,7 @@ def main() -> int:
     from django.db import connection
     from django.test.utils import setup_test_environment, teardown_test_environment
 
-    from . import import_throughput, reminder_sweep, scoring_throughput
+    from . import import_throughput, reminder_sweep, report_build, scoring_throughput
 
     for line in bench_parse_target():
         print(line, flush=True)
@@ -38,7 +38,7 @@ def main() -> int:
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
-        for module in (import_throughput, scoring_throughput, reminder_sweep):
+        for module in (import_throughput, scoring_throughput, reminder_sweep, report_build):
             for line in module.run():
                 print(line, flush=True)
     finally:

@@ -24,7 +24,7 @@ SAFE_TYPES = {
     ".md": "text/plain; charset=utf-8",
     ".csv": "text/csv; charset=utf-8",
 }
-UNSAFE_IN_NAMES = re.compile(r'[\x00-\x1f\x7f/\\]')
+UNSAFE_IN_NAMES = re.compile(r"[\x00-\x1f\x7f/\\]")
 
 
 def safe_content_type(filename: str) -> str:

@@ -45,9 +45,7 @@ def human_size(size: int) -> str:
     return f"{size} 字节"
 
 
-def vet_upload(
-    file, *, name: str | None = None, kinds, max_bytes: int, max_unpacked_bytes: int | None = None
-) -> str:
+def vet_upload(file, *, name: str | None = None, kinds, max_bytes: int, max_unpacked_bytes: int | None = None) -> str:
     """Check `file` (an UploadedFile, a FieldFile or any seekable binary file) and return its kind,
     one of `kinds` ("pdf", "png", "jpeg", "docx", "xlsx", "text"). A .docx/.xlsx may unpack to
     `max_unpacked_bytes` (default settings.UPLOAD_ZIP_MAX_UNPACKED_BYTES)."""
@@ -183,9 +181,7 @@ def _vet_zip(file, name: str, max_total: int) -> None:
         )
     for member in members:
         if member.flag_bits & 0x1:
-            raise UploadRefused(
-                _("文件“%(name)s”已加密，请去掉密码后再上传。") % {"name": name}, code="zip_encrypted"
-            )
+            raise UploadRefused(_("文件“%(name)s”已加密，请去掉密码后再上传。") % {"name": name}, code="zip_encrypted")
         # Small members compress however they like; a large one packed past the ratio is a bomb.
         if member.file_size > 1024 * 1024 and member.file_size > max_ratio * max(member.compress_size, 1):
             raise UploadRefused(

@@ -159,6 +159,11 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    # Built reports: private (no URL), served only by reports:download after checking the user.
+    "reports": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": os.environ.get("REPORTS_ROOT", str(VAR_DIR / "reports"))},
+    },
 }
 if DEBUG:
     STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
@@ -213,6 +218,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # WeasyPrint (reports) logs every layout step at INFO.
+    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }
 
 ADMIN_SITE_HEADER = _("预算绩效目标管理系统")
@@ -268,6 +275,11 @@ REMINDER_EMAIL_MAX_ATTEMPTS = int(os.environ.get("REMINDER_EMAIL_MAX_ATTEMPTS", 
 # While one worker sends an e-mail, others leave it alone for this long; a worker that died
 # mid-send loses its claim after it and another sends the e-mail.
 REMINDER_EMAIL_LEASE_SECONDS = int(os.environ.get("REMINDER_EMAIL_LEASE_SECONDS", str(2 * EMAIL_TIMEOUT + 30)))
+
+# Reports (targets.reports): built files are e-mailed to supervisors, attached when small enough;
+# the PDFs are set in a CJK font (Debian: fonts-noto-cjk).
+REPORTS_EMAIL_ATTACH_MAX_BYTES = int(os.environ.get("REPORTS_EMAIL_ATTACH_MAX_BYTES", str(10 * 1024 * 1024)))
+REPORTS_CJK_FONT = os.environ.get("REPORTS_CJK_FONT", "Noto Sans CJK SC")
 
 # Celery beat reads its schedule from the database (django-celery-beat), editable in the admin
 # (周期任务); a migration creates the daily jobs. CELERY_BEAT_SCHEDULE stays empty: entries there

@@ -17,6 +17,7 @@ urlpatterns = [
     path("sheets/", include("targets.sheets.urls")),
     path("notifications/", include("targets.reminders.urls")),
     path("imports/", include("targets.importing.urls")),
+    path("reports/", include("targets.reports.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),

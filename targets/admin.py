@@ -5,6 +5,7 @@ from .importing import admin as importing_admin
 from .monitoring import admin as monitoring_admin
 from .periods import admin as periods_admin
 from .reminders import admin as reminders_admin
+from .reports import admin as reports_admin
 from .sheets import admin as sheets_admin
 
 __all__ = [
@@ -13,5 +14,6 @@ __all__ = [
     "monitoring_admin",
     "periods_admin",
     "reminders_admin",
+    "reports_admin",
     "sheets_admin",
 ]

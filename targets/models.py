@@ -829,3 +829,4 @@ class Evidence(models.Model):
 
 # Reminders (targets/reminders/models.py) ----------------------------------------------------------
 from .reminders.models import ReminderDelivery, ReminderDigest, ReminderItem, ReminderMute, ReminderRule  # noqa: E402, F401
+from .reports.models import ReportBuild, ReportFile  # noqa: E402, F401  (reports/ keeps its own models)

@@ -17,7 +17,7 @@ def run_disclosure_upload(job_id: int, actor_id: int | None = None) -> str:
 
 @shared_task(name="targets.time_out_stuck_uploads", ignore_result=True, acks_late=True, max_retries=0)
 def time_out_stuck_uploads() -> int:
-    """Every few minutes (CELERY_BEAT_SCHEDULE); twin: `manage.py time_out_stuck_uploads`."""
+    """Every few minutes (a periodic task of django-celery-beat); twin: `manage.py time_out_stuck_uploads`."""
     return disclosure_uploads_time_out()
 
 
@@ -34,3 +34,4 @@ def score_year(self, year: int) -> dict:
 # Celery discovers targets.tasks only: the capability subpackages' tasks are registered from here.
 from .periods.tasks import open_reporting_periods  # noqa: E402, F401
 from .reminders.tasks import send_due_reminders, send_reminder_email  # noqa: E402, F401
+from .reports.tasks import build_due_reports, build_report  # noqa: E402, F401

@@ -188,20 +188,24 @@ PAGES = {
     ),
     "admin:password_change": lambda w: Case().add(reverse("admin:password_change"), page()),
     "admin:password_change_done": lambda w: Case().add(reverse("admin:password_change_done"), page()),
-    "admin:autocomplete": lambda w: Case()
-    .add(reverse("admin:autocomplete"), page(member=403))
-    .add(
-        reverse("admin:autocomplete") + "?app_label=budgets&model_name=membership&field_name=department&term=区",
-        page(),
+    "admin:autocomplete": lambda w: (
+        Case()
+        .add(reverse("admin:autocomplete"), page(member=403))
+        .add(
+            reverse("admin:autocomplete") + "?app_label=budgets&model_name=membership&field_name=department&term=区",
+            page(),
+        )
     ),
     "admin:jsi18n": lambda w: Case().add(reverse("admin:jsi18n"), page()),
     "admin:view_on_site": lambda w: Case().add(
         reverse("admin:view_on_site", args=[ContentType.objects.get_for_model(SourceDocument).pk, 1]),
         page(member=404),
     ),
-    "admin:app_list": lambda w: Case()
-    .add(reverse("admin:app_list", args=["budgets"]), page())
-    .add(reverse("admin:app_list", args=["auth"]), page(member=404, superuser=200)),
+    "admin:app_list": lambda w: (
+        Case()
+        .add(reverse("admin:app_list", args=["budgets"]), page())
+        .add(reverse("admin:app_list", args=["auth"]), page(member=404, superuser=200))
+    ),
     "admin/(?P<url>.*)$": lambda w: Case().add("/admin/no-such-page/", page(member=404)),
     "admin:targets_disclosureimport_change": lambda w: for_objects(  # its own page: 404 outside the scope
         lambda side: reverse(
@@ -228,7 +232,9 @@ PAGES = {
                 lambda side: reverse(
                     f"admin:targets_disclosureimport_{name}", args=[w.objects["targets.disclosureimport"][side].pk]
                 ),
-                object_statuses(own, {"staff": 404, "other_staff": 404, "supervisor": 404 if name == "progress" else 403}),  # noqa: E501
+                object_statuses(
+                    own, {"staff": 404, "other_staff": 404, "supervisor": 404 if name == "progress" else 403}
+                ),
                 method,
             )
         )

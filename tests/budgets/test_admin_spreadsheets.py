@@ -136,7 +136,7 @@ def test_missing_columns_are_named_in_chinese(client, staff, funded):
 
 def test_an_unreadable_file_gets_a_chinese_message(client, staff, funded):
     client.force_login(staff)
-    response = preview(client, SimpleUploadedFile("执行.csv", "部门编码,年度\n\"未闭合\n".encode()), fmt=0)
+    response = preview(client, SimpleUploadedFile("执行.csv", '部门编码,年度\n"未闭合\n'.encode()), fmt=0)
     assert response.status_code == 200
     assert "encountered" not in response.content.decode()
 
