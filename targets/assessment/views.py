@@ -136,6 +136,7 @@ class EvaluationEntryView(MemberRequiredMixin, TemplateView):
             "any_editable": any(row.refusal is None for row in rows) or refusal is None,
             "can_submit": evaluation.is_open and (refusal is None or evaluation.status == "returned"),
             "sheet_notes": [note for note in notes if note.indicator_id is None],
+            "returned_rows": len(returned or ()),
             "refusal": refusal if evaluation.status != "returned" or returned is None else None,
             "problems": evaluation_problems(evaluation) if evaluation.is_open else [],
             "deadline": entry_deadline(evaluation.period, evaluation.sheet.department_id),

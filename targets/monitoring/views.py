@@ -95,6 +95,7 @@ class MonitoringEntryView(MemberRequiredMixin, TemplateView):
             "any_editable": any(e.refusal is None for e in entries) or refusal is None,
             "can_submit": report.is_open and (refusal is None or report.status == "returned"),
             "sheet_notes": [note for note in notes if note.indicator_id is None],
+            "returned_rows": len(returned or ()),
             "refusal": refusal if report.status != "returned" or returned is None else None,
             "problems": monitoring_problems(report) if report.is_open else [],
             "deadline": entry_deadline(report.period, report.sheet.department_id),

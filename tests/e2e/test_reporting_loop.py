@@ -4,6 +4,7 @@ one indicator with a reason; staff see the reason, fix it and resubmit; the supe
 score with a reason and approves; staff can no longer edit. Screenshots go to var/e2e/."""
 
 import datetime
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -39,7 +40,7 @@ def evaluation(department, staff, supervisor):
     return Evaluation.objects.get(period=period, sheet__project__isnull=False)
 
 
-def test_staff_enter_actuals_see_the_score_and_submit(person, evaluation):
+def staff_fill_and_submit(person, evaluation):
     staff = person("staff")
     page = staff.page
     assert "我的任务" in page.content()
@@ -70,3 +71,59 @@ def test_staff_enter_actuals_see_the_score_and_submit(person, evaluation):
     assert "已提交审核" in page.content()
     evaluation.refresh_from_db()
     assert evaluation.status == "submitted" and evaluation.grade == "优"
+    return staff
+
+
+def review_row(page, name: str):
+    return page.locator("tbody tr").filter(has_text=name)
+
+
+def test_the_reporting_loop(person, evaluation):
+    staff = staff_fill_and_submit(person, evaluation)
+
+    supervisor = person("supervisor")
+    page = supervisor.page
+    page.goto(f"{supervisor.base}/admin/targets/evaluation/queue/")
+    supervisor.shot("04-review-queue")
+    page.click("text=信息化运行维护")
+    page.wait_for_load_state()
+    row = review_row(page, "网站日均访问人数")
+    row.locator("input[type=checkbox]").check()
+    row.locator("input[placeholder='此指标的退回原因']").fill("请附上访问量统计报表")
+    page.click("input[value='确认退回']")
+    page.wait_for_load_state()
+    supervisor.shot("05-returned")
+    evaluation.refresh_from_db()
+    assert evaluation.status == "returned"
+
+    entry = f"{staff.base}/evaluations/{evaluation.pk}/"
+    staff.page.goto(entry)
+    staff.shot("06-staff-sees-the-reason")
+    body = staff.page.content()
+    assert "请附上访问量统计报表" in body and "本表仅退回了部分指标" not in body.split("网站日均访问人数")[0]
+    assert staff.page.locator("input.actual").count() == 1  # only the returned indicator can change
+    staff.page.fill("input.actual", "56万次")
+    staff.page.click("button[name=submit]")
+    staff.page.wait_for_load_state()
+    assert "已提交审核" in staff.page.content()
+
+    page.goto(f"{supervisor.base}/admin/targets/evaluation/{evaluation.pk}/change/")
+    assert "自上次审核以来的变化" in page.content()
+    row = review_row(page, "网民满意度")
+    row.locator("summary").click()
+    row.locator("input[name=score]").fill("4")
+    row.locator("input[name=reason]").fill("抽样样本偏少，酌情扣分")
+    row.locator("button[value=override]").click()
+    page.wait_for_load_state()
+    assert "抽样样本偏少" in page.content()
+    page.click("input[value='审核通过']")
+    page.wait_for_load_state()
+    supervisor.shot("07-approved")
+    evaluation.refresh_from_db()
+    assert (evaluation.status, evaluation.total) == ("approved", Decimal("99.00"))
+
+    staff.page.goto(entry)
+    staff.shot("08-staff-locked")
+    body = staff.page.content()
+    assert "已审核通过" in body and "审核调整为 4.00 分：抽样样本偏少，酌情扣分" in body
+    assert staff.page.locator("input.actual").count() == 0 and 'name="save"' not in body
