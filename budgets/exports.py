@@ -41,7 +41,14 @@ def neutralise_dataset(dataset: Dataset) -> Dataset:
 
 
 class SafeTableExport(TableExport):
-    """django-tables2's TableExport with safe cells and an RFC 5987 file name."""
+    """django-tables2's TableExport with safe cells and an RFC 5987 file name; CSV starts with a
+    UTF-8 byte-order mark, so Excel opens the Chinese text right."""
+
+    def export(self):
+        exported = super().export()
+        if self.format == "csv":
+            return "\ufeff" + (exported.decode("utf-8") if isinstance(exported, bytes) else exported)
+        return exported
 
     def table_to_dataset(self, table, exclude_columns, dataset_kwargs=None):
         return neutralise_dataset(super().table_to_dataset(table, exclude_columns, dataset_kwargs))
@@ -52,3 +59,11 @@ class SafeTableExport(TableExport):
             response["Content-Disposition"] = content_disposition_header(True, filename)
         response.write(self.export())
         return response
+
+
+UNSAFE_IN_NAMES = re.compile(r'[\\/:*?"<>|\s]+')
+
+
+def export_name(*parts) -> str:
+    """A file name people recognise: department, year and table, joined by "-"."""
+    return "-".join(UNSAFE_IN_NAMES.sub("_", str(part)).strip("_") for part in parts if str(part).strip())

@@ -21,7 +21,8 @@ class MoneyColumn(tables.Column):
         return grouped_number(Decimal(str(value)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP))
 
     def value(self, value):
-        return str(Decimal(str(value)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP))
+        """Exports hold the number itself (a number cell in Excel), exact to four places."""
+        return Decimal(str(value)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
 
 
 class BudgetTableTable(tables.Table):

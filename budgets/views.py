@@ -9,7 +9,7 @@ from django.views.generic import TemplateView, View
 from django_tables2 import RequestConfig
 
 from .downloads import attachment_response
-from .exports import SafeTableExport
+from .exports import SafeTableExport, export_name
 from .models import BudgetTable, Department
 from .selectors import (
     budget_lines_for,
@@ -58,7 +58,10 @@ class DepartmentBudgetView(LoginRequiredMixin, TemplateView):
         RequestConfig(request, paginate=False).configure(tables)
         RequestConfig(request, paginate=False).configure(execution)
         which = request.GET.get("table", "tables")
-        exported = _export(request, execution if which == "execution" else tables, f"{department.code}-{year}")
+        label = _("项目预算执行") if which == "execution" else _("部门预算表")
+        exported = _export(
+            request, execution if which == "execution" else tables, export_name(department.name, year, label)
+        )
         if exported:
             return exported
         context = self.get_context_data(department=department, year=year, tables=tables, execution=execution)
@@ -80,7 +83,7 @@ class BudgetTableView(LoginRequiredMixin, TemplateView):
         filterset = BudgetLineFilter(request.GET or None, queryset=lines)
         rendered = BudgetLineTable(filterset.qs, parents=parents)
         RequestConfig(request, paginate=False).configure(rendered)
-        exported = _export(request, rendered, f"{table.department.code}-{table.year}-{table.order}")
+        exported = _export(request, rendered, export_name(table.department.name, table.year, table.title))
         if exported:
             return exported
         context = self.get_context_data(

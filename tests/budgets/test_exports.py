@@ -3,6 +3,7 @@
 import csv
 import io
 from decimal import Decimal
+from urllib.parse import quote
 
 import openpyxl
 import pytest
@@ -42,8 +43,8 @@ def test_department_page_exports_are_neutralised(client, staff, department):
     client.force_login(staff)
     url = reverse("budgets:department", args=[department.code, project.year])
     response = client.get(url, {"table": "execution", "_export": "csv"})
-    assert response["Content-Disposition"] == 'attachment; filename="CITY-IT-2021.csv"'
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8"))))
+    assert response["Content-Disposition"].endswith(quote("市信息中心-2021-项目预算执行.csv"))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[1][0] == '\'=HYPERLINK("http://example.com","点我")'
     response = client.get(url, {"table": "execution", "_export": "xlsx"})
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active

@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 from django.urls import reverse
@@ -76,3 +77,20 @@ def test_execution_rate_uses_annual_funds_without_adjustment(client, staff, proj
     client.force_login(staff)
     content = client.get(reverse("budgets:department", args=[project.department.code, 2021])).content.decode()
     assert "91.50%" in content
+
+
+def test_exports_are_named_by_department_and_table_hold_numbers_and_csv_has_a_bom(client, staff, imported):
+    import io
+
+    import openpyxl
+
+    client.force_login(staff)
+    table = BudgetTable.objects.filter(department=imported, kind="income").first()
+    url = reverse("budgets:table", args=[table.pk])
+    response = client.get(url + "?_export=xlsx")
+    assert f"{imported.name}-2021-" in unquote(response["Content-Disposition"])
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    numbers = [cell.value for row in sheet.iter_rows(min_row=2) for cell in row if cell.value is not None]
+    assert any(isinstance(value, int | float) for value in numbers)
+    csv = client.get(url + "?_export=csv").content
+    assert csv.startswith("\ufeff".encode())
