@@ -1,64 +1,19 @@
 """Admin upload of disclosures: upload → preview → confirm (Celery when large)."""
 
 from django.contrib import admin, messages
-from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from budgets.admin import DepartmentScopedAdmin
-from budgets.models import Funding, Project
-from budgets.money import plain_number
 
-from ..models import DisclosureImport, Indicator, TargetSheet
+from ..models import DisclosureImport
 from . import jobs
 from .forms import DisclosureUploadForm
-
-_ACTIONS = {"create": _("新增"), "update": _("修改"), "delete": _("删除"), "conflict": _("冲突")}
-_KINDS = {"project": _("项目"), "funding": _("资金"), "sheet": _("目标表"), "indicator": _("指标")}
-_MODELS = {"project": Project, "funding": Funding, "sheet": TargetSheet, "indicator": Indicator}
-
-
-def _field(kind: str, name: str):
-    model = _MODELS.get(kind)
-    try:
-        return model._meta.get_field(name) if model else None
-    except FieldDoesNotExist:
-        return None
-
-
-def _shown(field, value) -> str:
-    """A previewed value as people read it (choice labels, 12 rather than 12.000000)."""
-    if value in (None, "", "None"):
-        return ""
-    if field is not None and field.choices:
-        return str(dict(field.flatchoices).get(value, value))
-    return plain_number(value)
-
-
-def _preview_rows(report: dict) -> list[dict]:
-    rows = []
-    for change in report.get("changes", []):
-        fields = []
-        for name, values in change["changes"].items():
-            if not (isinstance(values, list) and len(values) == 2):
-                continue
-            field = _field(change["kind"], name)
-            label = str(capfirst(field.verbose_name)) if field is not None else ""
-            if label:  # internal keys with no field are summarised by the row's label
-                fields.append((label, [_shown(field, values[0]), _shown(field, values[1])]))
-        rows.append(
-            {
-                **change,
-                "action_label": _ACTIONS.get(change["action"], change["action"]),
-                "kind_label": _KINDS.get(change["kind"], change["kind"]),
-                "fields": fields,
-            }
-        )
-    return rows
+from .preview import department_mismatch, preview_rows
 
 
 @admin.register(DisclosureImport)
@@ -131,7 +86,8 @@ class DisclosureImportAdmin(DepartmentScopedAdmin):
             "job": job,
             "stuck": stuck,
             "refresh": job.in_progress and not stuck,
-            "changes": _preview_rows(job.preview),
+            "changes": preview_rows(job.preview),
+            "mismatch": department_mismatch(job),
             "opts": self.model._meta,
             "can_confirm": self.has_add_permission(request),
             "can_retry": self.has_add_permission(request) and (job.can_retry or stuck),
@@ -143,7 +99,9 @@ class DisclosureImportAdmin(DepartmentScopedAdmin):
             raise PermissionDenied
         job = self._job(request, job_id)
         try:
-            jobs.disclosure_upload_confirm(job=job, actor=request.user)
+            jobs.disclosure_upload_confirm(
+                job=job, actor=request.user, department_confirmed=request.POST.get("department_confirmed") == "1"
+            )
         except ValidationError as exc:
             self.message_user(request, "；".join(exc.messages), level=messages.ERROR)
         return redirect(reverse("admin:targets_disclosureimport_change", args=[job.pk]))

@@ -1,4 +1,5 @@
 from django import forms
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from budgets.selectors import departments_for
@@ -17,3 +18,48 @@ class DisclosureUploadForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["department"].queryset = departments_for(user)
         self.fields["department"].required = not user.is_superuser
+
+
+PASTED_NAME = "粘贴的文本.txt"
+PASTE_LIMIT = 2 * 1024 * 1024
+
+
+class WorkspaceUploadForm(forms.Form):
+    """A disclosure as a file, or its text pasted from a web page (the most common source)."""
+
+    file = forms.FileField(
+        label=_("公开文件"), required=False, help_text=_("支持 .txt、.md、.html、.docx、.xlsx、.pdf")
+    )
+    text = forms.CharField(
+        label=_("或粘贴网页上的文字"),
+        required=False,
+        max_length=PASTE_LIMIT,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 10, "placeholder": _("把网页上的绩效目标表整页复制后粘贴到这里")}),
+    )
+    department = forms.ModelChoiceField(label=_("导入到部门"), queryset=None, empty_label=None)
+    year = forms.IntegerField(
+        label=_("预算年度"), required=False, min_value=2000, max_value=2100, help_text=_("留空则从文件识别")
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        departments = departments_for(user).order_by("path")
+        self.fields["department"].queryset = departments
+        if not self.is_bound:
+            self.initial.setdefault("department", departments.first())
+
+    def clean(self):
+        data = super().clean()
+        upload, text = data.get("file"), (data.get("text") or "").strip()
+        if upload and text:
+            raise forms.ValidationError(_("请只选择文件或只粘贴文字，不要同时提供。"))
+        if not upload and not text:
+            raise forms.ValidationError(_("请选择文件，或粘贴网页上的文字。"))
+        return data
+
+    def uploaded_file(self):
+        """The file to import: the upload, or the pasted text as a UTF-8 text file."""
+        if self.cleaned_data.get("file"):
+            return self.cleaned_data["file"]
+        return SimpleUploadedFile(PASTED_NAME, self.cleaned_data["text"].encode("utf-8"), "text/plain")

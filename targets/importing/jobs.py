@@ -22,6 +22,7 @@ from budgets.selectors import user_can_see_department
 from budgets.uploads import upload_kind, vet_upload
 
 from ..models import DisclosureImport
+from .preview import department_mismatch
 from .services import DisclosureImportError, disclosure_apply, disclosure_prepare
 
 Status = DisclosureImport.Status
@@ -133,13 +134,21 @@ def disclosure_upload_preview_run(*, job_id: int) -> DisclosureImport:
 
 
 @transaction.atomic
-def disclosure_upload_confirm(*, job: DisclosureImport, actor) -> DisclosureImport:
-    job = DisclosureImport.objects.select_for_update().get(pk=job.pk)
+def disclosure_upload_confirm(*, job: DisclosureImport, actor, department_confirmed: bool = False) -> DisclosureImport:
+    """Queue the import of a previewed upload. A document that names another unit than the department
+    it goes to is imported only when the person confirms that department."""
+    job = DisclosureImport.objects.select_for_update(of=("self",)).select_related("department").get(pk=job.pk)
     if job.department is not None and not user_can_see_department(actor, job.department):
         raise PermissionDenied(_("您无权为该部门导入公开文件。"))
     if job.status != Status.PREVIEWED:
         raise ValidationError(
             _("只有预览完成的文件可以确认导入（当前状态：%(s)s）。") % {"s": job.get_status_display()}
+        )
+    other = department_mismatch(job)
+    if other and not department_confirmed:
+        raise ValidationError(
+            _("文件中的单位是“%(doc)s”，与所选部门“%(dept)s”不一致；确认无误请勾选确认后再导入。")
+            % {"doc": other, "dept": job.department.name}
         )
     job.status, job.progress, job.message = Status.QUEUED, 0, _("已确认，等待导入。")
     job.last_activity_at = timezone.now()

@@ -44,6 +44,7 @@ class ImportResult:
             "file": self.name,
             "sha256": self.sha256,
             "department": self.department.name if self.department else extraction.department,
+            "detected_department": extraction.department,
             "year": self.year,
             "dry_run": self.dry_run,
             "found": {

@@ -1,15 +1,107 @@
-"""Downloads of uploaded disclosures, for those who may see the upload's department."""
+"""Disclosures imported in the workspace: upload a file or paste the text of a web page → preview
+of what would change (with a warning when the document names another unit) → confirm; and
+downloads of uploaded files, for those who may see the upload's department."""
 
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.shortcuts import get_object_or_404
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
 from django.views import View
+from django.views.generic import FormView, TemplateView
+from django_tables2 import RequestConfig
 
 from budgets.downloads import attachment_response
 
+from ..workspace.views import MemberRequiredMixin
+from . import jobs
+from .forms import WorkspaceUploadForm
+from .preview import department_mismatch, preview_rows
 from .selectors import disclosure_imports_for
+from .tables import UploadTable
 
 
 class UploadFileView(LoginRequiredMixin, View):
     def get(self, request, pk):
         job = get_object_or_404(disclosure_imports_for(request.user), pk=pk)
         return attachment_response(job.file, job.original_name)
+
+
+class UploadListView(MemberRequiredMixin, TemplateView):
+    template_name = "targets/importing/list.html"
+
+    def get_context_data(self, **kwargs):
+        table = UploadTable(disclosure_imports_for(self.request.user).order_by("-created_at"))
+        RequestConfig(self.request, paginate={"per_page": 25}).configure(table)
+        return {**super().get_context_data(**kwargs), "table": table}
+
+
+class UploadCreateView(MemberRequiredMixin, FormView):
+    template_name = "targets/importing/new.html"
+    form_class = WorkspaceUploadForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def form_valid(self, form):
+        try:
+            job = jobs.disclosure_upload_create(
+                uploaded_file=form.uploaded_file(),
+                department=form.cleaned_data["department"],
+                year=form.cleaned_data["year"],
+                actor=self.request.user,
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            for message in getattr(exc, "messages", [str(exc)]):
+                form.add_error(None, message)
+            return self.form_invalid(form)
+        return redirect("importing:detail", pk=job.pk)
+
+
+class UploadDetailView(MemberRequiredMixin, TemplateView):
+    """Progress while the worker reads the file, then the preview and the confirmation."""
+
+    template_name = "targets/importing/detail.html"
+
+    def job(self):
+        return get_object_or_404(disclosure_imports_for(self.request.user), pk=self.kwargs["pk"])
+
+    def get(self, request, *args, **kwargs):
+        job = self.job()
+        if request.GET.get("format") == "json":
+            stuck = jobs.is_stuck(job)
+            return JsonResponse(
+                {
+                    "status": str(job.get_status_display()),
+                    "progress": job.progress,
+                    "finished": not job.in_progress or stuck,
+                }
+            )
+        stuck = jobs.is_stuck(job)
+        return self.render_to_response(
+            {
+                "job": job,
+                "stuck": stuck,
+                "refresh": job.in_progress and not stuck,
+                "changes": preview_rows(job.preview),
+                "report": job.preview,
+                "mismatch": department_mismatch(job),
+                "can_retry": job.can_retry or stuck,
+            }
+        )
+
+    def post(self, request, *args, **kwargs):
+        job = self.job()
+        try:
+            if "retry" in request.POST:
+                jobs.disclosure_upload_retry(job=job, actor=request.user)
+                messages.success(request, _("已重新开始处理。"))
+            else:
+                jobs.disclosure_upload_confirm(
+                    job=job, actor=request.user, department_confirmed=request.POST.get("department_confirmed") == "1"
+                )
+                messages.success(request, _("已确认，正在导入。"))
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, "；".join(getattr(exc, "messages", [str(exc)])))
+        return redirect("importing:detail", pk=job.pk)

@@ -30,7 +30,7 @@ def test_staff_previews_then_confirms(client, staff, department, django_capture_
     page = client.get(response["Location"]).content.decode()
     assert "确认导入" in page and "新增" in page and "全媒体政务互动交流平台运行费" in page
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("admin:targets_disclosureimport_confirm", args=[job.pk]))
+        client.post(reverse("admin:targets_disclosureimport_confirm", args=[job.pk]), {"department_confirmed": "1"})
     job.refresh_from_db()
     assert job.status == Status.DONE and job.progress == 100
     assert Indicator.objects.filter(sheet__department=department).count() == 15
@@ -55,7 +55,7 @@ def test_large_files_go_through_celery(
     job = DisclosureImport.objects.get()
     assert job.status == Status.PREVIEWED
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("admin:targets_disclosureimport_confirm", args=[job.pk]))
+        client.post(reverse("admin:targets_disclosureimport_confirm", args=[job.pk]), {"department_confirmed": "1"})
     job.refresh_from_db()
     assert job.status == Status.DONE
     assert queued == ["targets.preview_disclosure_upload", "targets.run_disclosure_upload"]
@@ -70,7 +70,7 @@ def test_running_twice_changes_nothing(staff, department, django_capture_on_comm
         )
     disclosure_upload_preview_run(job_id=job.pk)  # second preview: no-op
     with django_capture_on_commit_callbacks(execute=True):
-        disclosure_upload_confirm(job=job, actor=staff)
+        disclosure_upload_confirm(job=job, actor=staff, department_confirmed=True)
     again = disclosure_upload_run(job_id=job.pk, actor_id=staff.pk)
     assert again.status == Status.DONE
     assert Indicator.objects.count() == 15
@@ -107,7 +107,12 @@ def test_supervisor_sees_but_cannot_confirm(client, supervisor, staff, departmen
     client.force_login(supervisor)
     page = client.get(reverse("admin:targets_disclosureimport_change", args=[job.pk])).content.decode()
     assert "确认导入" not in page
-    assert client.post(reverse("admin:targets_disclosureimport_confirm", args=[job.pk])).status_code == 403
+    assert (
+        client.post(
+            reverse("admin:targets_disclosureimport_confirm", args=[job.pk]), {"department_confirmed": "1"}
+        ).status_code
+        == 403
+    )
 
 
 def test_other_users_cannot_see_a_job(client, staff, department, django_capture_on_commit_callbacks):

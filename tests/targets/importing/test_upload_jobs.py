@@ -160,7 +160,7 @@ def test_retrying_once_the_broker_is_back_runs_the_job(
     for task in UPLOAD_TASKS:
         monkeypatch.setattr(task, "delay", lambda *args: (_ for _ in ()).throw(OperationalError("down")))
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("admin:targets_disclosureimport_confirm", args=[job.pk]))
+        client.post(reverse("admin:targets_disclosureimport_confirm", args=[job.pk]), {"department_confirmed": "1"})
     job.refresh_from_db()
     assert job.status == Status.QUEUE_FAILED and not Indicator.objects.exists()
     for task in UPLOAD_TASKS:
