@@ -6,6 +6,7 @@ from .monitoring import admin as monitoring_admin
 from .periods import admin as periods_admin
 from .reminders import admin as reminders_admin
 from .reports import admin as reports_admin
+from .schedules import admin as schedules_admin
 from .sheets import admin as sheets_admin
 
 __all__ = [
@@ -15,5 +16,6 @@ __all__ = [
     "periods_admin",
     "reminders_admin",
     "reports_admin",
+    "schedules_admin",
     "sheets_admin",
 ]

@@ -5,13 +5,21 @@ from django.db.models import QuerySet
 
 from budgets.selectors import department_scope
 
-from ..models import Evaluation, IndicatorResult, ReturnNote
+from ..models import Evaluation, Evidence, IndicatorResult, ReturnNote
 
 
 def evaluations_for(user) -> QuerySet[Evaluation]:
     return Evaluation.objects.filter(department_scope(user, prefix="sheet__department")).select_related(
         "sheet__department", "sheet__project", "period", "profile", "submitted_by", "reviewed_by"
     )
+
+
+def evidence_for(user) -> QuerySet[Evidence]:
+    """Supporting files of the self-evaluations and monitoring rounds of departments the user may see."""
+    return Evidence.objects.filter(
+        department_scope(user, prefix="result__evaluation__sheet__department")
+        | department_scope(user, prefix="entry__report__sheet__department")
+    ).select_related("result", "entry")
 
 
 def evaluation_rows(evaluation: Evaluation) -> list[IndicatorResult]:

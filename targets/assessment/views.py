@@ -17,7 +17,6 @@ from django.views.generic import TemplateView
 from budgets.money import plain_number
 from budgets.selectors import user_can_see_department
 
-from ..models import Evidence
 from ..periods.selectors import entry_deadline
 from ..review.rules import editing_refusal, returned_indicator_ids, row_refusals
 from ..scoring import Comparator, round_score
@@ -27,7 +26,7 @@ from .entry import save_evaluation_page, store_evidence, submit
 from .evidence import evidence_remove
 from .explanation import result_explanation
 from .forms import BudgetForm, ResultRowForm, WorkbookUploadForm
-from .selectors import evaluation_rows, evaluations_for, open_return_notes
+from .selectors import evaluation_rows, evaluations_for, evidence_for, open_return_notes
 from .services import evaluation_budget_refresh, evaluation_problems, evaluation_rows_import
 from .workbook import MAX_BYTES as MAX_WORKBOOK
 from .workbook import evaluation_workbook, read_evaluation_workbook
@@ -158,21 +157,13 @@ def _band_hint(row, rules) -> str:
 
 class EvidenceDownloadView(MemberRequiredMixin, View):
     def get(self, request, pk):
-        evidence = get_object_or_404(
-            Evidence.objects.select_related(
-                "result__evaluation__sheet__department", "entry__report__sheet__department"
-            ),
-            pk=pk,
-        )
-        record = evidence.result.evaluation if evidence.result_id else evidence.entry.report
-        if not user_can_see_department(request.user, record.sheet.department):
-            raise PermissionDenied(_("您无权查看该部门的佐证材料。"))
+        evidence = get_object_or_404(evidence_for(request.user), pk=pk)
         return attachment_response(evidence.file, evidence.original_name)
 
 
 class EvidenceRemoveView(MemberRequiredMixin, View):
     def post(self, request, pk):
-        evidence = get_object_or_404(Evidence.objects.select_related("result", "entry"), pk=pk)
+        evidence = get_object_or_404(evidence_for(request.user), pk=pk)
         back = (
             ("assessment:entry", evidence.result.evaluation_id)
             if evidence.result_id

@@ -116,11 +116,8 @@ class ReminderDeliveryAdmin(DepartmentScopedAdmin):
             .prefetch_related(Prefetch("digest__items", queryset=items))
         )
 
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        if not request.user.is_superuser:
-            actions.pop("retry_failed", None)
-        return actions
+    def has_retry_permission(self, request):
+        return request.user.is_superuser
 
     def has_add_permission(self, request):
         return False
@@ -175,7 +172,7 @@ class ReminderDeliveryAdmin(DepartmentScopedAdmin):
         text = digest_text(kind=digest.kind, day=digest.day, content=digest.content, name=name)
         return format_html('<pre style="white-space: pre-wrap; font-family: inherit">{}</pre>', text)
 
-    @admin.action(description=_("重新发送失败的邮件"))
+    @admin.action(description=_("重新发送失败的邮件"), permissions=["retry"])
     def retry_failed(self, request, queryset):
         done = 0
         for delivery in queryset.filter(channel=ReminderDelivery.Channel.EMAIL, status=ReminderDelivery.Status.FAILED):
