@@ -27,18 +27,34 @@ def main() -> int:
     from django.db import connection
     from django.test.utils import setup_test_environment, teardown_test_environment
 
-    from . import import_throughput, reminder_sweep, report_build, scoring_throughput
+    from . import hostile_files, import_throughput, reminder_sweep, report_build, scoring_throughput, workspace_pages
 
-    for line in bench_parse_target():
-        print(line, flush=True)
-    from . import hostile_files
-
-    for line in hostile_files.run():
-        print(line, flush=True)
+    database_benches = {
+        "import": import_throughput,
+        "scoring": scoring_throughput,
+        "workspace": workspace_pages,
+        "reminders": reminder_sweep,
+        "reports": report_build,
+    }
+    # `python -m bench workspace scoring` runs only those; with no names, everything.
+    chosen = sys.argv[1:] or ["parse", "hostile", *database_benches]
+    unknown = set(chosen) - {"parse", "hostile", *database_benches}
+    if unknown:
+        print(f"unknown benchmarks: {', '.join(sorted(unknown))}", file=sys.stderr)
+        return 2
+    if "parse" in chosen:
+        for line in bench_parse_target():
+            print(line, flush=True)
+    if "hostile" in chosen:
+        for line in hostile_files.run():
+            print(line, flush=True)
+    modules = [module for name, module in database_benches.items() if name in chosen]
+    if not modules:
+        return 0
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
-        for module in (import_throughput, scoring_throughput, reminder_sweep, report_build):
+        for module in modules:
             for line in module.run():
                 print(line, flush=True)
     finally:
