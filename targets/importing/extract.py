@@ -34,6 +34,7 @@ def extract(document: Document) -> Extraction:
     read_sheets(document, extraction)
     read_project_budget_tables(document, extraction)
     read_prose_targets(document, extraction)
+    _drop_unnamed_projects(extraction)
     if extraction.department is None and extraction.sheets:
         extraction.department, source = sheet_unit(document, extraction.sheets)
         if extraction.department:
@@ -44,3 +45,15 @@ def extract(document: Document) -> Extraction:
         extraction.year = sheet_year(extraction.sheets)
     extraction.budget_tables = extract_budget_tables(document, year=year, default_unit=extraction.money_unit)
     return extraction
+
+
+def _drop_unnamed_projects(extraction: Extraction) -> None:
+    """A project table whose name could not be read cannot be matched or stored: it is listed as not
+    imported, with its place, rather than dropped silently or stored nameless."""
+    kept = []
+    for sheet in extraction.sheets:
+        if sheet.scope == "project" and not sheet.name.strip():
+            extraction.errors.append(Issue("项目绩效目标表没有可识别的项目名称，未导入", sheet.location))
+        else:
+            kept.append(sheet)
+    extraction.sheets = kept

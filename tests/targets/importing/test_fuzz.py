@@ -2,6 +2,7 @@
 NUL bytes) are either read or refused with a Chinese message naming the file; nothing raises, and
 each stays within bounded time and memory. Short in CI; HYPOTHESIS_PROFILE=long runs many more."""
 
+import itertools
 import os
 import random
 import time
@@ -16,6 +17,7 @@ from budgets.readers import DisclosureReadError, read_document
 from targets.importing.export import extraction_to_json
 from targets.importing.extract import extract
 from targets.importing.services import DisclosureImportError, disclosure_prepare
+from targets.models import TargetSheet
 
 FIXTURES = Path(__file__).resolve().parents[3] / "fixtures" / "disclosures"
 SAMPLES = sorted(FIXTURES.glob("*.txt")) + sorted(p for p in (FIXTURES / "variants").iterdir() if p.suffix != ".json")
@@ -96,3 +98,37 @@ def test_mutated_import_is_prepared_or_refused_in_chinese(index, kind):
         disclosure_prepare(content=mutate(_sample(index), kind, index), name=name, dry_run=True)
     except DisclosureImportError as error:
         _check_message(str(error), name)
+
+
+_DEPARTMENT_NUMBERS = itertools.count()
+
+
+def _stored_counts() -> dict:
+    from budgets.models import AuditEntry, BudgetTable, Funding, Project, SourceDocument
+    from targets.models import Indicator
+
+    models = (AuditEntry, BudgetTable, Funding, Project, SourceDocument, Indicator, TargetSheet)
+    return {model.__name__: model.objects.count() for model in models}
+
+
+@pytest.mark.django_db(transaction=True)
+@settings(max_examples=max(5, EXAMPLES // 5), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(index=st.integers(min_value=0, max_value=100), kind=st.sampled_from(["flip", "cut", "inject", "separators"]))
+def test_a_mutated_import_writes_all_or_nothing(index, kind):
+    """Imported for real into a department: either it is written, or it is refused in Chinese naming
+    the file and the database holds exactly what it held before (no partial write)."""
+    from targets.importing.services import disclosure_import
+    from tests.factories import DepartmentFactory
+
+    department = DepartmentFactory(code=f"FUZZ{next(_DEPARTMENT_NUMBERS)}")
+    name = f"变异{index % len(SAMPLES)}.txt"
+    before = _stored_counts()
+    try:
+        disclosure_import(
+            content=mutate(_sample(index), kind, index), name=name, department=department, year=2021, actor=None
+        )
+    except DisclosureImportError as error:
+        _check_message(str(error), name)
+        assert _stored_counts() == before
+    else:
+        assert TargetSheet.objects.filter(department=department).exists()
