@@ -126,7 +126,12 @@ def disclosure_prepare(
 @transaction.atomic(savepoint=False)
 def disclosure_apply(*, result: ImportResult, content: bytes, actor) -> ImportResult:
     """Write a prepared (not dry-run) import: the source document, then the plan, then the audit entry."""
-    source = SourceDocument.objects.filter(sha256=result.sha256).first()
+    source = SourceDocument.objects.select_related("department").filter(sha256=result.sha256).first()
+    if source is not None and source.department_id not in (None, result.department.pk):
+        raise DisclosureImportError(
+            f"文件“{result.name}”已作为“{source.department.name}”的公开文件导入过，"
+            f"同一份文件不能再导入到“{result.department.name}”。"
+        )
     if source is None:
         source = SourceDocument(
             original_name=result.name[:255],

@@ -195,3 +195,14 @@ def test_budget_tables_are_stored_and_replaced_on_reimport(office, staff):
     run(SEED.read_bytes(), actor=staff, name=SEED.name)
     assert (BudgetTable.objects.count(), BudgetLine.objects.count()) == (9, lines)
     assert AuditEntry.objects.filter(action="budget_tables.replace").count() == 2
+
+
+def test_the_same_file_for_another_department_is_refused_and_stays_where_it_is(office):
+    run(SEED.read_bytes(), name=SEED.name)
+    other = DepartmentFactory(code="ELSEWHERE", name="另一个单位")
+    before = counts()
+    with pytest.raises(DisclosureImportError, match=f"“{SEED.name}”已作为“国务院办公厅”的公开文件导入过"):
+        run(SEED.read_bytes(), name=SEED.name, department=other)
+    assert counts() == before
+    assert SourceDocument.objects.get().department == office
+    assert not Project.objects.filter(department=other).exists()
