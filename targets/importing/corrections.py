@@ -182,7 +182,11 @@ def validated(submitted: dict, sheets: list[dict]) -> tuple[dict, list[str]]:
         if row is None or not isinstance(values, dict):
             errors.append(_("没有找到要更正的指标，请刷新页面后重试。"))
             continue
-        where = _("%(where)s的“%(name)s”") % {"where": row["location"], "name": row["original"]["level3"]}
+        where = _("%(where)s（%(period)s）的“%(name)s”") % {
+            "where": row["location"],
+            "period": row["period"],
+            "name": row["original"]["level3"],
+        }
         if values.get("drop") in (True, "1", "on"):
             result[key] = {"drop": True, "name": row["original"]["level3"], "location": row["location"]}
             continue

@@ -61,6 +61,7 @@ def test_the_preview_lists_every_indicator_with_its_location_and_marks_uncertain
     body = client.get(detail(previewed)).content.decode()
     assert "逐条核对识别出的指标" in body and "信息化运行维护项目绩效目标表" in body
     assert 'name="r0-1-value" value="≥50 亿次"' in body and "第491行" in body
+    assert 'aria-label="三级指标">支撑地方部门政务服务数据共享数量</textarea>' in body
     # The 产出 label of the first rows is not printed in the document: those readings are marked.
     assert "待核对" in body and "未识别出一级指标" in body
     assert 'list="level2-options"' in body and '<option value="时效指标">' in body
@@ -159,7 +160,8 @@ def test_a_refused_form_keeps_what_was_typed(client, previewed, django_capture_o
     body = correct(
         client, previewed, {f"r{VALUE}-level3": "", f"r{RELABEL}-value": "99.5%"}, django_capture_on_commit_callbacks
     ).content.decode()
-    assert "三级指标名称不能为空" in body and 'name="r0-3-value" value="99.5%"' in body
+    assert "第491行（年度）的“支撑地方部门政务服务数据共享数量”：三级指标名称不能为空" in body
+    assert 'name="r0-3-value" value="99.5%"' in body
 
 
 def test_a_supervisor_only_looks_and_others_get_404(
