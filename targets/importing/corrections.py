@@ -220,3 +220,23 @@ def counts(sheets: list[dict]) -> dict:
         "corrected": sum(1 for row in rows if row["corrected"]),
         "dropped": sum(1 for row in rows if row["dropped"]),
     }
+
+
+def mark_warnings(sheets: list[dict], warnings: list[Issue]) -> None:
+    """A consistency warning about an indicator (no unit, units differing between periods) marks its
+    readings as uncertain too, so it is seen where the value can be fixed."""
+    by_location: dict[str, list[dict]] = {}
+    for sheet in sheets:
+        for row in sheet["indicators"]:
+            by_location.setdefault(row["location"], []).append(row)
+    for issue in warnings:
+        if issue.location is None:
+            continue
+        for row in by_location.get(issue.location.describe(), []):
+            quoted = f"“{row['current']['level3']}”"
+            if quoted not in issue.message:
+                continue
+            note = issue.message.split(quoted, 1)[1].lstrip("，,")
+            # "没有中期指标值" names one period of the row and is already read as 指标值为空.
+            if note and not note.endswith("指标值") and note not in row["uncertain"]:
+                row["uncertain"].append(note)

@@ -13,7 +13,7 @@ from budgets.tables.services import budget_tables_replace
 
 from .apply import apply_plan
 from .checks import consistency_warnings
-from .corrections import CorrectionError, apply_corrections, readings
+from .corrections import CorrectionError, apply_corrections, mark_warnings, readings
 from .export import extraction_to_json
 from .extract import extract
 from .model import Extraction
@@ -116,6 +116,7 @@ def disclosure_prepare(
     except CorrectionError as exc:
         raise DisclosureImportError(str(exc)) from exc
     extraction.warnings.extend(consistency_warnings(extraction))
+    mark_warnings(found, extraction.warnings)
     target_year = year or extraction.year
     if not target_year:
         raise DisclosureImportError(f"文件“{name}”：无法识别预算年度，请用 --year 指定。")

@@ -14,6 +14,7 @@ from budgets.readers import read_document
 from targets.importing.corrections import CorrectionError, apply_corrections, readings, value_notes
 from targets.importing.extract import extract
 from targets.importing.jobs import disclosure_upload_correct
+from targets.importing.services import disclosure_prepare
 from targets.levels import Level2
 from targets.models import DisclosureImport, Indicator
 from tests.factories import MembershipFactory, UserFactory
@@ -224,6 +225,14 @@ def test_labels_carried_over_a_page_break_are_marked():
     sheets = readings(extract(read_document(name.read_bytes(), name.name)))
     carried = [row for sheet in sheets for row in sheet["indicators"] if "一级、二级指标沿用上一页" in row["uncertain"]]
     assert carried and all(row["current"]["level2"] for row in carried)
+
+
+def test_a_consistency_warning_marks_the_reading_it_is_about(db):
+    name = FIXTURES / "003_638e0d246034f851.txt"
+    result = disclosure_prepare(content=name.read_bytes(), name=name.name)
+    rows = [row for sheet in result.readings for row in sheet["indicators"] if row["location"] == "第494行"]
+    assert [row["current"]["value"] for row in rows] == ["≤261 元", "≤87 万元"]
+    assert all("中期单位“元”与年度单位“万元”不一致" in row["uncertain"] for row in rows)
 
 
 @pytest.mark.parametrize("name", sorted(path.name for path in FIXTURES.glob("*.txt")))
