@@ -231,7 +231,7 @@ def test_a_consistency_warning_marks_the_reading_it_is_about(db):
     name = FIXTURES / "003_638e0d246034f851.txt"
     result = disclosure_prepare(content=name.read_bytes(), name=name.name)
     rows = [row for sheet in result.readings for row in sheet["indicators"] if row["location"] == "第494行"]
-    assert [row["current"]["value"] for row in rows] == ["≤261 元", "≤87 万元"]
+    assert [row["current"]["value"] for row in rows] == ["≦261 元", "≦87 万元"]
     assert all("中期单位“元”与年度单位“万元”不一致" in row["uncertain"] for row in rows)
 
 
