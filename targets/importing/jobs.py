@@ -130,7 +130,7 @@ def disclosure_upload_preview_run(*, job_id: int) -> DisclosureImport:
         )
     except DisclosureImportError as exc:
         return _finish(job, status=Status.FAILED, message=str(exc))
-    job.preview = result.report()
+    job.preview = {**result.report(), "readings": result.readings}
     job.department = job.department or result.department
     job.year = job.year or result.year
     return _finish(job, status=Status.PREVIEWED, message=_("预览完成，请确认后导入。"), done=False)

@@ -62,7 +62,6 @@ class ImportResult:
             "skipped": [issue.describe(self.name) for issue in extraction.skipped],
             "warnings": [issue.describe(self.name) for issue in extraction.warnings],
             "errors": [issue.describe(self.name) for issue in extraction.errors],
-            **({} if compact else {"readings": self.readings}),
         }
 
     def export(self) -> dict:
