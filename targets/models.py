@@ -158,6 +158,8 @@ class Indicator(models.Model):
     nature = models.CharField(_("指标性质"), max_length=16, choices=Nature.choices)
     weight = models.DecimalField(_("分值"), max_digits=6, decimal_places=2, null=True, blank=True)
     source_location = models.CharField(_("来源位置"), max_length=200, blank=True)
+    # What the document printed, when the import was corrected before it was confirmed.
+    source_text = models.TextField(_("更正前原文"), blank=True, default="", db_default="")
     revision = models.PositiveIntegerField(_("修订号"), default=0, db_default=0)
     history = HistoricalRecords()
 
@@ -304,6 +306,8 @@ class DisclosureImport(models.Model):
     progress = models.PositiveSmallIntegerField(_("进度"), default=0)
     message = models.TextField(_("说明"), blank=True)
     preview = models.JSONField(_("预览"), default=dict, blank=True)
+    # Reading key -> the person's correction of it (see importing/corrections.py), applied on import.
+    corrections = models.JSONField(_("更正"), default=dict, blank=True)
     result = models.JSONField(_("结果"), default=dict, blank=True)
     source_document = models.ForeignKey(
         SourceDocument, verbose_name=_("来源文件"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

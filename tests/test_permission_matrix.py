@@ -333,6 +333,7 @@ PAGES = {
         for name, method, own in (
             ("progress", "get", 200),
             ("confirm", "post", {"staff": 302, "supervisor": 403}),
+            ("correct", "post", {"staff": 200, "supervisor": 403}),  # nothing posted: the page says so
             ("retry", "post", {"staff": 302, "supervisor": 403}),
         )
     },

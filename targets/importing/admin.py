@@ -12,8 +12,8 @@ from budgets.admin import DepartmentScopedAdmin
 
 from ..models import DisclosureImport
 from . import jobs
-from .forms import DisclosureUploadForm
-from .preview import department_mismatch, preview_rows
+from .forms import DisclosureUploadForm, submitted_corrections
+from .preview import department_mismatch, preview_rows, readings_context
 
 
 @admin.register(DisclosureImport)
@@ -34,6 +34,11 @@ class DisclosureImportAdmin(DepartmentScopedAdmin):
                 "<int:job_id>/progress/",
                 self.admin_site.admin_view(self.progress_view),
                 name="targets_disclosureimport_progress",
+            ),
+            path(
+                "<int:job_id>/correct/",
+                self.admin_site.admin_view(self.correct_view),
+                name="targets_disclosureimport_correct",
             ),
             path(
                 "<int:job_id>/retry/",
@@ -78,8 +83,11 @@ class DisclosureImportAdmin(DepartmentScopedAdmin):
         return TemplateResponse(request, "admin/targets/disclosureimport/upload.html", context)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        job = self._job(request, object_id)
+        return self._detail(request, self._job(request, object_id))
+
+    def _detail(self, request, job, *, submitted=None, correction_errors=()):
         stuck = jobs.is_stuck(job)
+        can_confirm = self.has_add_permission(request)
         context = {
             **self.admin_site.each_context(request),
             "title": job.original_name,
@@ -89,10 +97,33 @@ class DisclosureImportAdmin(DepartmentScopedAdmin):
             "changes": preview_rows(job.preview),
             "mismatch": department_mismatch(job),
             "opts": self.model._meta,
-            "can_confirm": self.has_add_permission(request),
-            "can_retry": self.has_add_permission(request) and (job.can_retry or stuck),
+            "can_confirm": can_confirm,
+            "can_retry": can_confirm and (job.can_retry or stuck),
+            "correction_errors": correction_errors,
+            "correct_url": reverse("admin:targets_disclosureimport_correct", args=[job.pk]),
+            **readings_context(
+                job, can_correct=can_confirm and jobs.user_may_correct(request.user, job), submitted=submitted
+            ),
         }
         return TemplateResponse(request, "admin/targets/disclosureimport/detail.html", context)
+
+    def correct_view(self, request, job_id):
+        if request.method != "POST" or not self.has_add_permission(request):
+            raise PermissionDenied
+        job = self._job(request, job_id)
+        submitted = submitted_corrections(request.POST)
+        try:
+            updated = jobs.disclosure_upload_correct(job=job, corrections=submitted, actor=request.user)
+        except ValidationError as exc:
+            if not job.preview:
+                self.message_user(request, "；".join(exc.messages), level=messages.ERROR)
+                return redirect(reverse("admin:targets_disclosureimport_change", args=[job.pk]))
+            return self._detail(request, job, submitted=submitted, correction_errors=exc.messages)
+        if updated.corrections == job.corrections:
+            self.message_user(request, _("没有改动，无需保存。"), level=messages.INFO)
+        else:
+            self.message_user(request, _("更正已保存，预览按更正重新生成。"), level=messages.SUCCESS)
+        return redirect(reverse("admin:targets_disclosureimport_change", args=[job.pk]))
 
     def confirm_view(self, request, job_id):
         if request.method != "POST" or not self.has_add_permission(request):

@@ -226,6 +226,7 @@ def _apply_sheets(sheet_plans, plan: ImportPlan, source_document, audit: _Audit)
                 "nature",
                 "weight",
                 "source_location",
+                "source_text",
             ],
         )
     copy_insert(Indicator, created)

@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.translation import gettext_lazy as _
@@ -63,3 +65,17 @@ class WorkspaceUploadForm(forms.Form):
         if self.cleaned_data.get("file"):
             return self.cleaned_data["file"]
         return SimpleUploadedFile(PASTED_NAME, self.cleaned_data["text"].encode("utf-8"), "text/plain")
+
+
+_READING_FIELD = re.compile(r"^r(?P<key>\d{1,4}-\d{1,5})-(?P<name>level1|level2|level3|value|drop)$")
+
+
+def submitted_corrections(data) -> dict:
+    """The rows of a readings form ("r2-5-level3" = the name in the sixth row of the third sheet) as
+    {key: {level1, level2, level3, value, drop}}; the service checks every value."""
+    found: dict[str, dict] = {}
+    for field_name in data:
+        match = _READING_FIELD.match(field_name)
+        if match:
+            found.setdefault(match["key"], {})[match["name"]] = data.get(field_name)
+    return found

@@ -39,6 +39,7 @@ _TERMINAL = re.compile(r"[。．.；;！!）)”\"]$")
 _SKIP_NAMES = {"", "/", "／", "-", "—", "无", "——"}
 
 L1, L2, FRAGMENT, INDEX, TEXT = "L1", "L2", "FRAGMENT", "INDEX", "TEXT"
+CARRIED_OVER_BREAK = "一级、二级指标沿用上一页"  # labels not printed after a page break, carried from above
 
 
 @dataclass
@@ -129,6 +130,7 @@ class IndicatorTable:
         self.indicators: list[ExtractedIndicator] = []
         self.skipped: list[tuple[str, Location]] = []
         self.project: str | None = None
+        self._row_labels = False
 
     @staticmethod
     def is_header(row: Row) -> bool:
@@ -200,6 +202,7 @@ class IndicatorTable:
         leading = []
         while tokens and tokens[0].kind in {L1, L2, FRAGMENT}:
             leading.append(tokens.pop(0))
+        self._row_labels = bool(leading)
         if self.halves is None:
             self._feed_shared_name(row, leading, tokens, extras)
             return
@@ -300,6 +303,8 @@ class IndicatorTable:
                 indicator.comparator_text = extras["nature"]
         indicator.project = self.project
         indicator.uncertain.extend(self.notes)
+        if row.after_break and not labels and not self._row_labels and (indicator.level1 or indicator.level2):
+            indicator.uncertain.append(CARRIED_OVER_BREAK)
         if group is not None:
             group.indicators.append(indicator)
         self.last[half] = indicator
@@ -366,6 +371,9 @@ class IndicatorTable:
                 unit=extras.get("unit"),
                 project=self.project,
             )
+            indicator.uncertain.extend(self.notes)
+            if row.after_break and not leading and (indicator.level1 or indicator.level2):
+                indicator.uncertain.append(CARRIED_OVER_BREAK)
             if group is not None:
                 group.indicators.append(indicator)
             self.indicators.append(indicator)

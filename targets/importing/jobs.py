@@ -18,10 +18,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from budgets.audit import audit_record
-from budgets.selectors import user_can_see_department
+from budgets.models import Department, Membership
+from budgets.selectors import department_scope, user_can_see_department
 from budgets.uploads import upload_kind, vet_upload
 
 from ..models import DisclosureImport
+from .corrections import validated
 from .preview import department_mismatch
 from .services import DisclosureImportError, disclosure_apply, disclosure_prepare
 
@@ -124,10 +126,11 @@ def disclosure_upload_preview_run(*, job_id: int) -> DisclosureImport:
             year=job.year,
             dry_run=False,
             progress=_progress_saver(job),
+            corrections=job.corrections,
         )
     except DisclosureImportError as exc:
         return _finish(job, status=Status.FAILED, message=str(exc))
-    job.preview = result.report()
+    job.preview = {**result.report(), "readings": result.readings}
     job.department = job.department or result.department
     job.year = job.year or result.year
     return _finish(job, status=Status.PREVIEWED, message=_("预览完成，请确认后导入。"), done=False)
@@ -155,6 +158,49 @@ def disclosure_upload_confirm(*, job: DisclosureImport, actor, department_confir
     job.save(update_fields=["status", "progress", "message", "last_activity_at"])
     audit_record(actor=actor, action="disclosure_upload.confirm", subject=job)
     transaction.on_commit(lambda: _start_import(job, actor.pk))
+    return job
+
+
+def user_may_correct(user, job: DisclosureImport) -> bool:
+    """Staff of the job's department (and superusers) correct a preview; a supervisor only looks."""
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return True
+    if job.department_id is None:
+        return False
+    scope = department_scope(user, roles=(Membership.Role.STAFF,))
+    return Department.objects.filter(scope, pk=job.department_id).exists()
+
+
+@transaction.atomic
+def disclosure_upload_correct(*, job: DisclosureImport, corrections: dict, actor) -> DisclosureImport:
+    """Store a person's corrections of a previewed upload ({reading key: {level1, level2, level3, value,
+    drop}}) and read the file again with them, so the preview shown is the corrected one; the import
+    applies the same corrections. Refused, changing nothing, unless every correction is valid."""
+    job = DisclosureImport.objects.select_for_update(of=("self",)).select_related("department").get(pk=job.pk)
+    if not user_may_correct(actor, job):
+        raise PermissionDenied(_("您无权更正该部门的导入内容。"))
+    if job.status != Status.PREVIEWED:
+        raise ValidationError(
+            _("只有预览完成、尚未确认的文件可以更正（当前状态：%(s)s）。") % {"s": job.get_status_display()}
+        )
+    checked, errors = validated(corrections, (job.preview or {}).get("readings") or [])
+    if errors:
+        raise ValidationError(errors)
+    merged = dict(job.corrections or {})
+    for key, correction in checked.items():
+        if correction is None:
+            merged.pop(key, None)
+        else:
+            merged[key] = correction
+    if merged == (job.corrections or {}):
+        return job
+    job.corrections = merged
+    job.preview, job.status, job.progress = {}, Status.UPLOADED, 0
+    job.message = _("已保存更正，正在按更正重新生成预览。")
+    job.last_activity_at = timezone.now()
+    job.save(update_fields=["corrections", "preview", "status", "progress", "message", "last_activity_at"])
+    audit_record(actor=actor, action="disclosure_upload.correct", subject=job, changes={"corrections": checked})
+    transaction.on_commit(lambda: _start_preview(job))
     return job
 
 
@@ -234,6 +280,7 @@ def disclosure_upload_run(*, job_id: int, actor_id: int | None) -> DisclosureImp
             year=job.year,
             dry_run=False,
             progress=_progress_saver(job),
+            corrections=job.corrections,
         )
         _progress_saver(job)(80, _("写入数据"))
         disclosure_apply(result=result, content=content, actor=actor)

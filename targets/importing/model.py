@@ -37,6 +37,7 @@ class ExtractedIndicator:
     explanation: str | None = None  # 指标解释 / 指标值内容 / 绩效标准 / 评分标准 text
     parent: str | None = None  # a generic name printed before the indicator's own (prose tables)
     uncertain: list[str] = field(default_factory=list)  # short Chinese reasons, for the preview
+    source_text: str = ""  # what the document printed in the cells a person corrected
 
     @property
     def target_text(self) -> str:

@@ -140,6 +140,7 @@ def _indicator_rows(sheet: ExtractedSheet, period: str) -> list[dict]:
         )
         fields["weight"] = indicator.weight
         fields["source_location"] = indicator.location.describe()
+        fields["source_text"] = indicator.source_text
         rows.append(fields)
     return rows
 

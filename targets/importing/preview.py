@@ -2,6 +2,8 @@
 Chinese field names and numbers as printed, and whether the document names another department
 than the one it goes to."""
 
+import copy
+
 from django.core.exceptions import FieldDoesNotExist
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +12,7 @@ from budgets.models import Funding, Project
 from budgets.money import plain_number
 
 from ..models import DisclosureImport, Indicator, TargetSheet
+from .corrections import FIELDS, counts, source_text, standard_labels
 from .plan import name_key
 
 _ACTIONS = {"create": _("新增"), "update": _("修改"), "delete": _("删除"), "conflict": _("冲突")}
@@ -65,3 +68,22 @@ def department_mismatch(job: DisclosureImport) -> str | None:
     if name_key(detected) in (name_key(job.department.name), ""):
         return None
     return detected
+
+
+def readings_context(job: DisclosureImport, *, can_correct: bool, submitted: dict | None = None) -> dict:
+    """The preview's indicators per sheet, for the readings table (and its correction form): with the
+    values a refused submission held, so the person can fix them rather than type them again."""
+    sheets = copy.deepcopy((job.preview or {}).get("readings") or [])
+    for sheet in sheets:
+        for row in sheet["indicators"]:
+            row["source_text"] = source_text(row["original"], row["corrected"])
+            values = (submitted or {}).get(row["key"])
+            if isinstance(values, dict):
+                row["dropped"] = values.get("drop") in (True, "1", "on")
+                row["current"] = {name: values.get(name, row["current"][name]) for name in FIELDS}
+    return {
+        "readings": sheets,
+        "reading_counts": counts(sheets),
+        "standard_labels": standard_labels(),
+        "can_correct": can_correct and job.status == DisclosureImport.Status.PREVIEWED and bool(sheets),
+    }

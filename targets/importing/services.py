@@ -13,6 +13,7 @@ from budgets.tables.services import budget_tables_replace
 
 from .apply import apply_plan
 from .checks import consistency_warnings
+from .corrections import CorrectionError, apply_corrections, mark_warnings, readings
 from .export import extraction_to_json
 from .extract import extract
 from .model import Extraction
@@ -34,6 +35,7 @@ class ImportResult:
     dry_run: bool
     source_document: SourceDocument | None = None
     counts: dict = field(default_factory=dict)
+    readings: list = field(default_factory=list)  # every indicator as read (and corrected), per sheet
 
     def report(self, *, compact: bool = False) -> dict:
         """What was found, changed, skipped and why. `compact` leaves out the one-line-per-indicator
@@ -94,8 +96,10 @@ def disclosure_prepare(
     year: int | None = None,
     dry_run: bool = True,
     progress=_no_progress,
+    corrections: dict | None = None,
 ) -> ImportResult:
-    """Read, extract and plan without writing anything. `progress(percent, message)` hears each stage."""
+    """Read, extract and plan without writing anything. `progress(percent, message)` hears each stage;
+    `corrections` (a job's, see corrections.py) change the readings before they are planned."""
     progress(10, "读取文件")
     try:
         document = read_document(content, name)
@@ -105,7 +109,13 @@ def disclosure_prepare(
     extraction = extract(document)
     if not extraction.sheets:
         raise DisclosureImportError(f"文件“{name}”中没有找到绩效目标表（项目或部门整体绩效目标）。")
+    found = readings(extraction, corrections)
+    try:
+        apply_corrections(extraction, corrections or {})
+    except CorrectionError as exc:
+        raise DisclosureImportError(str(exc)) from exc
     extraction.warnings.extend(consistency_warnings(extraction))
+    mark_warnings(found, extraction.warnings)
     target_year = year or extraction.year
     if not target_year:
         raise DisclosureImportError(f"文件“{name}”：无法识别预算年度，请用 --year 指定。")
@@ -120,6 +130,7 @@ def disclosure_prepare(
         department=resolved,
         year=target_year,
         dry_run=dry_run,
+        readings=found,
     )
 
 

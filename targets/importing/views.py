@@ -16,8 +16,8 @@ from budgets.downloads import attachment_response
 
 from ..workspace.views import MemberRequiredMixin
 from . import jobs
-from .forms import WorkspaceUploadForm
-from .preview import department_mismatch, preview_rows
+from .forms import WorkspaceUploadForm, submitted_corrections
+from .preview import department_mismatch, preview_rows, readings_context
 from .selectors import disclosure_imports_for
 from .tables import UploadTable
 
@@ -78,6 +78,9 @@ class UploadDetailView(MemberRequiredMixin, TemplateView):
                     "finished": not job.in_progress or stuck,
                 }
             )
+        return self.render_page(job)
+
+    def render_page(self, job, *, submitted=None, correction_errors=()):
         stuck = jobs.is_stuck(job)
         return self.render_to_response(
             {
@@ -88,11 +91,15 @@ class UploadDetailView(MemberRequiredMixin, TemplateView):
                 "report": job.preview,
                 "mismatch": department_mismatch(job),
                 "can_retry": job.can_retry or stuck,
+                "correction_errors": correction_errors,
+                **readings_context(job, can_correct=jobs.user_may_correct(self.request.user, job), submitted=submitted),
             }
         )
 
     def post(self, request, *args, **kwargs):
         job = self.job()
+        if "correct" in request.POST:
+            return self.correct(job)
         try:
             if "retry" in request.POST:
                 jobs.disclosure_upload_retry(job=job, actor=request.user)
@@ -104,4 +111,22 @@ class UploadDetailView(MemberRequiredMixin, TemplateView):
                 messages.success(request, _("已确认，正在导入。"))
         except (ValidationError, PermissionDenied) as exc:
             messages.error(request, "；".join(getattr(exc, "messages", [str(exc)])))
+        return redirect("importing:detail", pk=job.pk)
+
+    def correct(self, job):
+        submitted = submitted_corrections(self.request.POST)
+        try:
+            updated = jobs.disclosure_upload_correct(job=job, corrections=submitted, actor=self.request.user)
+        except PermissionDenied as exc:
+            messages.error(self.request, str(exc))
+        except ValidationError as exc:
+            if not job.preview:
+                messages.error(self.request, "；".join(exc.messages))
+                return redirect("importing:detail", pk=job.pk)
+            return self.render_page(job, submitted=submitted, correction_errors=exc.messages)
+        else:
+            if updated.corrections == job.corrections:
+                messages.info(self.request, _("没有改动，无需保存。"))
+            else:
+                messages.success(self.request, _("更正已保存，预览按更正重新生成。"))
         return redirect("importing:detail", pk=job.pk)
