@@ -181,12 +181,15 @@ def indicator_result_record(
     expected_revision: int | None = None,
     source_document=None,
     source_location: str = "",
+    entry_window: bool = True,
 ) -> IndicatorResult:
+    """`entry_window=False` (a document import) still refuses submitted, approved and locked rows,
+    but not the period's dates."""
     evaluation = _locked_evaluation(result.evaluation_id)
     _staff(actor, evaluation.sheet)
     result = IndicatorResult.objects.select_related("indicator").select_for_update(of=("self",)).get(pk=result.pk)
     result.evaluation = evaluation
-    assert_editable(evaluation, indicator_id=result.indicator_id)
+    assert_editable(evaluation, indicator_id=result.indicator_id, window=entry_window)
     check_revision(result, expected_revision)
     values = {
         "actual_text": (actual_text or "").strip(),
