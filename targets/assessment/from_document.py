@@ -83,6 +83,7 @@ class SheetOutcome:
     unchanged: int = 0
     empty: int = 0
     budget: str = ""  # "written" | "unchanged" | "" (none in the document) | a refusal
+    evaluation: int | None = None  # the evaluation written (not in a preview)
     problems: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
@@ -96,6 +97,7 @@ class SheetOutcome:
             "unchanged": self.unchanged,
             "empty": self.empty,
             "budget": self.budget,
+            "evaluation": self.evaluation,
             "problems": self.problems,
             "notes": self.notes,
         }
@@ -243,6 +245,7 @@ def document_results_record(
         return outcome
     else:
         evaluation = evaluation_sync_indicators(evaluation=evaluation, actor=actor)
+    outcome.evaluation = evaluation.pk
     results = {r.indicator_id: r for r in evaluation.results.select_related("indicator")}
     for row in rows:
         if not row.has_data:

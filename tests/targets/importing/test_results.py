@@ -5,10 +5,11 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.urls import reverse
 
 from budgets.models import AuditEntry
 from targets.importing.services import disclosure_import
-from targets.models import Evaluation, IndicatorResult, ReportingPeriod, ReviewStatus
+from targets.models import DisclosureImport, Evaluation, IndicatorResult, ReportingPeriod, ReturnNote, ReviewStatus
 
 DEVSET = Path(__file__).resolve().parents[3].parent / "shared" / "devset" / "docs"
 ZHONGJIANG = DEVSET / "02_zhongjiang-water-selfeval-2022.txt"
@@ -167,3 +168,40 @@ def test_a_target_document_has_no_self_evaluation_section(department, staff):
     assert "self_evaluation_results" not in result.counts
     assert not Evaluation.objects.exists()
     assert not ReportingPeriod.objects.exists()
+
+
+def test_workspace_preview_lists_what_will_be_written_and_the_done_page_links_the_entry(
+    client, staff, department, django_capture_on_commit_callbacks
+):
+    client.force_login(staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("importing:new"), {"text": synthetic("85 人").decode(), "department": department.pk})
+    job = DisclosureImport.objects.get()
+    url = reverse("importing:detail", args=[job.pk])
+    body = client.get(url).content.decode()
+    assert "将写入2025年绩效自评" in body and "自评结果 3 条" in body and "新建绩效自评 1 份" in body
+    assert "第11行：指标“养老服务覆盖率”实际完成值“85 人”未导入" in body
+    assert not Evaluation.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"confirm": "1", "department_confirmed": "1"})
+    evaluation = Evaluation.objects.get()
+    body = client.get(url).content.decode()
+    assert "已写入2025年绩效自评" in body and reverse("assessment:entry", args=[evaluation.pk]) in body
+    entry = client.get(reverse("assessment:entry", args=[evaluation.pk])).content.decode()
+    assert "450" in entry and "部分老人迁出辖区" in entry
+
+
+def test_a_returned_evaluation_takes_only_its_returned_indicators(department, staff, supervisor):
+    run(synthetic(), department=department, actor=staff)
+    evaluation = Evaluation.objects.get()
+    returned = results_by_name(evaluation)["老人满意度"]
+    Evaluation.objects.update(status=ReviewStatus.RETURNED)
+    ReturnNote.objects.create(
+        evaluation=evaluation, indicator=returned.indicator, message="请核对", created_by=supervisor
+    )
+    changed = synthetic().decode().replace("| 95 | 10 | 10 |", "| 93 | 10 | 10 |").replace("| 98 |", "| 97 |")
+    section = run(changed.encode(), department=department, actor=staff).report()["self_evaluation"]
+    assert section["results"] == 1
+    assert any("服务合格率" in p and "仅退回了部分指标" in p for p in section["problems"])
+    rows = results_by_name(evaluation)
+    assert (rows["老人满意度"].actual_text, rows["服务合格率"].actual_text) == ("93", "98")
