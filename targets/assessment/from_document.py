@@ -10,7 +10,7 @@ import preview.
 
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from budgets.audit import audit_record
 from budgets.concurrency import bump
 from budgets.history import stamp
-from budgets.money import plain_number, quantize_wan
+from budgets.money import money_from_input, plain_number
 from budgets.selectors import user_can_see_department
 
 from ..models import Evaluation, Indicator, IndicatorResult, ReportingPeriod, ReviewStatus, TargetSheet
@@ -37,6 +37,7 @@ from .services import (
     sheet_weights,
 )
 
+MAX_SCORE = Decimal("100")  # a printed 得分 above the whole table's 100 points is a misread number
 _MEANINGFUL = re.compile(r"[\w\u4e00-\u9fff]")
 
 
@@ -193,6 +194,7 @@ def document_results_check(
         if not row.has_data:
             outcome.empty += row.actual == ""
             continue
+        row.printed_score = _printed_score(row.printed_score, row.location, outcome)
         before = stored.get(row.indicator.pk) if row.indicator.pk else None
         actual = row.actual or (before.actual_text if before else "")
         reason = row.reason or (before.deviation_reason if before else "")
@@ -200,6 +202,7 @@ def document_results_check(
             outcome.unchanged += 1
             _score_notes(outcome, row, before)
             continue
+        weight = before.weight if before is not None else weight
         result = IndicatorResult(indicator=row.indicator, weight=weight, actual_text=actual, deviation_reason=reason)
         if before is not None:
             result.assessment_level, result.assessment_points = before.assessment_level, before.assessment_points
@@ -212,6 +215,7 @@ def document_results_check(
         outcome.written += 1
         _score_notes(outcome, row, result)
     if budget is not None and budget.has_data:
+        budget.printed_score = _printed_score(budget.printed_score, budget.location, outcome)
         outcome.budget = "written"
         score = budget_score(budget=budget.full_year, executed=budget.executed or Decimal(0), profile=rules).score
         _budget_note(outcome, budget, score if budget.full_year else None)
@@ -237,20 +241,25 @@ def document_results_record(
         outcome.action, outcome.reason = "skip", _("您无权填报该部门的绩效自评。")
         return outcome
     evaluation = Evaluation.objects.filter(sheet=sheet, period=period).first()
-    if evaluation is None:
-        evaluation = evaluation_start(sheet=sheet, period=period, actor=actor)
-        outcome.action = "create"
-    elif reason := _locked_reason(evaluation):
+    if evaluation is not None and (reason := _locked_reason(evaluation)):
         outcome.action, outcome.reason = "skip", reason
         return outcome
-    else:
-        evaluation = evaluation_sync_indicators(evaluation=evaluation, actor=actor)
+    try:
+        if evaluation is None:
+            evaluation = evaluation_start(sheet=sheet, period=period, actor=actor)
+            outcome.action = "create"
+        else:
+            evaluation = evaluation_sync_indicators(evaluation=evaluation, actor=actor)
+    except (ValidationError, PermissionDenied) as exc:
+        outcome.action, outcome.reason = "skip", "；".join(_messages(exc))
+        return outcome
     outcome.evaluation = evaluation.pk
     results = {r.indicator_id: r for r in evaluation.results.select_related("indicator")}
     for row in rows:
         if not row.has_data:
             outcome.empty += row.actual == ""
             continue
+        row.printed_score = _printed_score(row.printed_score, row.location, outcome)
         result = results[row.indicator.pk]
         revision = result.revision
         try:
@@ -268,8 +277,7 @@ def document_results_record(
                 entry_window=False,
             )
         except (ValidationError, PermissionDenied) as exc:
-            messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
-            outcome.problems.append(_problem(row, messages))
+            outcome.problems.append(_problem(row, _messages(exc)))
             continue
         if result.printed_score != row.printed_score:
             result.printed_score = row.printed_score
@@ -281,6 +289,7 @@ def document_results_record(
             outcome.unchanged += 1
         _score_notes(outcome, row, result)
     if budget is not None and budget.has_data:
+        budget.printed_score = _printed_score(budget.printed_score, budget.location, outcome)
         outcome.budget = _budget_record(evaluation, budget, source_document, actor, outcome)
     audit_record(
         actor=actor,
@@ -304,14 +313,23 @@ def _budget_record(evaluation: Evaluation, budget: DocumentBudget, source_docume
     if refusal:
         outcome.problems.append(_("%(w)s：预算执行情况未导入：%(r)s") % {"w": budget.location, "r": refusal})
         return refusal
-    values = {
-        "budget_initial": _wan(budget.initial),
-        "budget_full_year": _wan(budget.full_year if budget.full_year is not None else budget.initial),
-        "budget_executed": _wan(budget.executed) or Decimal("0.0000"),
-        "budget_printed_score": budget.printed_score,
-        "budget_source_document": source_document,
-        "budget_source_location": budget.location[:200],
-    }
+    try:
+        values = {
+            "budget_initial": money_from_input(budget.initial, _("年初预算数")),
+            "budget_full_year": money_from_input(
+                budget.full_year if budget.full_year is not None else budget.initial, _("全年预算数")
+            ),
+            "budget_executed": money_from_input(budget.executed, _("全年执行数")) or Decimal("0.0000"),
+        }
+    except ValidationError as exc:
+        refusal = "；".join(exc.messages)
+        outcome.problems.append(_("%(w)s：预算执行情况未导入：%(r)s") % {"w": budget.location, "r": refusal})
+        return refusal
+    values.update(
+        budget_printed_score=budget.printed_score,
+        budget_source_document=source_document,
+        budget_source_location=budget.location[:200],
+    )
     changes = {f: [str(getattr(evaluation, f)), str(v)] for f, v in values.items() if getattr(evaluation, f) != v}
     if changes:
         for name, value in values.items():
@@ -326,5 +344,17 @@ def _budget_record(evaluation: Evaluation, budget: DocumentBudget, source_docume
     return "written" if changes else "unchanged"
 
 
-def _wan(value: Decimal | None) -> Decimal | None:
-    return None if value is None else quantize_wan(value)
+def _messages(exc) -> list[str]:
+    return exc.messages if isinstance(exc, ValidationError) else [str(exc)]
+
+
+def _printed_score(value: Decimal | None, location: str, outcome: SheetOutcome) -> Decimal | None:
+    """A printed 得分 as stored (two places), or None with a problem when it is no score at all."""
+    if value is None:
+        return None
+    if value.is_finite() and Decimal(0) <= value <= MAX_SCORE:
+        return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    outcome.problems.append(
+        _("%(w)s：文件所列得分“%(v)s”不是有效的分数，未记录。") % {"w": location, "v": plain_number(value)}
+    )
+    return None

@@ -205,3 +205,13 @@ def test_a_returned_evaluation_takes_only_its_returned_indicators(department, st
     assert any("服务合格率" in p and "仅退回了部分指标" in p for p in section["problems"])
     rows = results_by_name(evaluation)
     assert (rows["老人满意度"].actual_text, rows["服务合格率"].actual_text) == ("93", "98")
+
+
+def test_a_printed_score_that_is_no_score_is_reported_not_stored(department, staff):
+    misread = synthetic().decode().replace("| 450 | 30 | 30 |", "| 450 | 30 | 3000 |")
+    preview = run(misread.encode(), department=department, actor=staff, dry_run=True).report()["self_evaluation"]
+    result = run(misread.encode(), department=department, actor=staff).report()["self_evaluation"]
+    for section in (preview, result):
+        assert any("第9行" in p and "“3000”不是有效的分数" in p for p in section["problems"])
+    people = results_by_name(Evaluation.objects.get())["服务老人数"]
+    assert (people.actual_text, people.printed_score, people.computed_score) == ("450", None, Decimal("27.00"))
