@@ -189,6 +189,8 @@ def test_workspace_preview_lists_what_will_be_written_and_the_done_page_links_th
     assert "已写入2025年绩效自评" in body and reverse("assessment:entry", args=[evaluation.pk]) in body
     entry = client.get(reverse("assessment:entry", args=[evaluation.pk])).content.decode()
     assert "450" in entry and "部分老人迁出辖区" in entry
+    assert "来源：粘贴的文本.txt 第9行；文件所列得分 30 分" in entry
+    assert "粘贴的文本.txt 第5行；年初预算数 100 万元；文件所列得分 8 分" in entry
 
 
 def test_a_returned_evaluation_takes_only_its_returned_indicators(department, staff, supervisor):
