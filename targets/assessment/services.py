@@ -301,9 +301,15 @@ def evaluation_budget_set(
         return evaluation
     for field, value in values.items():
         setattr(evaluation, field, value)
+    provenance = []
+    if {"budget_full_year", "budget_executed"} & set(changes) and evaluation.budget_source_document_id:
+        # Typed amounts no longer come from the imported document (targets/assessment/from_document.py).
+        evaluation.budget_source_document, evaluation.budget_source_location = None, ""
+        evaluation.budget_initial = evaluation.budget_printed_score = None
+        provenance = ["budget_source_document", "budget_source_location", "budget_initial", "budget_printed_score"]
     bump(evaluation)
     stamp(evaluation, actor=actor, reason=_("填报预算执行情况"))
-    evaluation.save(update_fields=[*values, "revision"])
+    evaluation.save(update_fields=[*values, *provenance, "revision"])
     evaluation_recompute(evaluation)
     audit_record(actor=actor, action="evaluation.budget", subject=evaluation, changes=changes)
     return evaluation

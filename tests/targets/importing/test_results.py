@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from budgets.models import AuditEntry
+from targets.assessment.services import evaluation_budget_set, indicator_result_record
 from targets.importing.services import disclosure_import
 from targets.models import DisclosureImport, Evaluation, IndicatorResult, ReportingPeriod, ReturnNote, ReviewStatus
 
@@ -217,3 +218,20 @@ def test_a_printed_score_that_is_no_score_is_reported_not_stored(department, sta
         assert any("第9行" in p and "“3000”不是有效的分数" in p for p in section["problems"])
     people = results_by_name(Evaluation.objects.get())["服务老人数"]
     assert (people.actual_text, people.printed_score, people.computed_score) == ("450", None, Decimal("27.00"))
+
+
+def test_typed_amounts_and_actuals_no_longer_claim_the_document_as_source(department, staff):
+    run(synthetic(), department=department, actor=staff)
+    ReportingPeriod.objects.update(opens_on="2000-01-01", due_date="2099-12-31")  # entry open for typing
+    evaluation = Evaluation.objects.get()
+    evaluation_budget_set(evaluation=evaluation, full_year_budget="120", executed="110", actor=staff)
+    people = results_by_name(evaluation)["服务老人数"]
+    indicator_result_record(result=people, actor=staff, actual_text="480", deviation_reason="部分老人迁出辖区")
+    evaluation.refresh_from_db()
+    people.refresh_from_db()
+    assert (evaluation.budget_source_document, evaluation.budget_source_location, evaluation.budget_initial) == (
+        None,
+        "",
+        None,
+    )
+    assert (people.source_document, people.source_location) == (None, "")
