@@ -5,6 +5,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from budgets.models import AuditEntry
@@ -235,3 +236,20 @@ def test_typed_amounts_and_actuals_no_longer_claim_the_document_as_source(depart
         None,
     )
     assert (people.source_document, people.source_location) == (None, "")
+
+
+def test_admin_upload_preview_and_result_show_the_self_evaluation(
+    client, staff, department, django_capture_on_commit_callbacks
+):
+    client.force_login(staff)
+    data = {"file": SimpleUploadedFile("自评表.txt", synthetic()), "department": department.pk, "year": ""}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("admin:targets_disclosureimport_add"), data)
+    job = DisclosureImport.objects.get()
+    page = client.get(response["Location"]).content.decode()
+    assert "将写入2025年绩效自评" in page and "自评结果 4 条" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("admin:targets_disclosureimport_confirm", args=[job.pk]), {"department_confirmed": "1"})
+    page = client.get(response["Location"]).content.decode()
+    assert "已写入2025年绩效自评" in page and "自评结果 4 条" in page
+    assert DisclosureImport.objects.get().result["self_evaluation_results"] == 4
