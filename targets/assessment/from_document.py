@@ -241,7 +241,7 @@ def document_results_record(
         outcome.action, outcome.reason = "skip", _("您无权填报该部门的绩效自评。")
         return outcome
     # Two imports of the same sheet queue up here rather than both preparing its evaluation.
-    TargetSheet.objects.select_for_update().filter(pk=sheet.pk).values_list("pk", flat=True).first()
+    list(TargetSheet.objects.select_for_update().filter(pk=sheet.pk).order_by().values_list("pk", flat=True))
     evaluation = Evaluation.objects.filter(sheet=sheet, period=period).first()
     if evaluation is not None and (reason := _locked_reason(evaluation)):
         outcome.action, outcome.reason = "skip", reason
