@@ -550,6 +550,22 @@ class Evaluation(Reviewed):
     budget_rate = models.DecimalField(_("预算执行率"), max_digits=8, decimal_places=4, null=True, blank=True)
     budget_score = models.DecimalField(_("预算执行得分"), max_digits=6, decimal_places=2, null=True, blank=True)
     budget_explanation = models.TextField(_("执行率偏低原因"), blank=True)
+    # The budget block as a self-evaluation document printed it (targets/assessment/from_document.py).
+    budget_initial = models.DecimalField(
+        _("年初预算数（万元）"), max_digits=18, decimal_places=4, null=True, blank=True
+    )
+    budget_printed_score = models.DecimalField(
+        _("文件所列预算执行得分"), max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    budget_source_document = models.ForeignKey(
+        SourceDocument,
+        verbose_name=_("预算执行来源文件"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    budget_source_location = models.CharField(_("预算执行来源位置"), max_length=200, blank=True, db_default="")
     total = models.DecimalField(_("总分"), max_digits=6, decimal_places=2, null=True, blank=True)
     grade = models.CharField(_("等级"), max_length=4, blank=True)
     scored_at = models.DateTimeField(_("评分时间"), null=True, blank=True)
@@ -612,6 +628,8 @@ class IndicatorResult(models.Model):
         SourceDocument, verbose_name=_("来源文件"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     source_location = models.CharField(_("来源位置"), max_length=200, blank=True, db_default="")
+    # The 得分 the source document printed: kept beside the computed score, never in its place.
+    printed_score = models.DecimalField(_("文件所列得分"), max_digits=6, decimal_places=2, null=True, blank=True)
     revision = models.PositiveIntegerField(_("修订号"), default=0, db_default=0)
     history = HistoricalRecords(excluded_fields=["final_score"])
 

@@ -185,7 +185,11 @@ class IndicatorResultAdmin(ServiceFormAdmin, ReadableHistoryAdmin, DepartmentSco
         "override_plain",
         "current_reason",
         "final_plain",
+        "printed_plain",
+        "source_document",
+        "source_location",
     )
+    printed_plain = number_column("printed_score", gettext_lazy("文件所列得分"))
     computed_plain = number_column("computed_score", gettext_lazy("计算得分"))
     override_plain = number_column("override_score", gettext_lazy("当前调整后得分"))
     final_plain = number_column("final_score", gettext_lazy("最终得分"))

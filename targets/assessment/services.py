@@ -181,12 +181,15 @@ def indicator_result_record(
     expected_revision: int | None = None,
     source_document=None,
     source_location: str = "",
+    entry_window: bool = True,
 ) -> IndicatorResult:
+    """`entry_window=False` (a document import) still refuses submitted, approved and locked rows,
+    but not the period's dates."""
     evaluation = _locked_evaluation(result.evaluation_id)
     _staff(actor, evaluation.sheet)
     result = IndicatorResult.objects.select_related("indicator").select_for_update(of=("self",)).get(pk=result.pk)
     result.evaluation = evaluation
-    assert_editable(evaluation, indicator_id=result.indicator_id)
+    assert_editable(evaluation, indicator_id=result.indicator_id, window=entry_window)
     check_revision(result, expected_revision)
     values = {
         "actual_text": (actual_text or "").strip(),
@@ -298,9 +301,15 @@ def evaluation_budget_set(
         return evaluation
     for field, value in values.items():
         setattr(evaluation, field, value)
+    provenance = []
+    if {"budget_full_year", "budget_executed"} & set(changes) and evaluation.budget_source_document_id:
+        # Typed amounts no longer come from the imported document (targets/assessment/from_document.py).
+        evaluation.budget_source_document, evaluation.budget_source_location = None, ""
+        evaluation.budget_initial = evaluation.budget_printed_score = None
+        provenance = ["budget_source_document", "budget_source_location", "budget_initial", "budget_printed_score"]
     bump(evaluation)
     stamp(evaluation, actor=actor, reason=_("填报预算执行情况"))
-    evaluation.save(update_fields=[*values, "revision"])
+    evaluation.save(update_fields=[*values, *provenance, "revision"])
     evaluation_recompute(evaluation)
     audit_record(actor=actor, action="evaluation.budget", subject=evaluation, changes=changes)
     return evaluation

@@ -18,6 +18,7 @@ from .export import extraction_to_json
 from .extract import extract
 from .model import Extraction
 from .plan import ImportPlan, build_plan, name_key
+from .results import results_apply, results_preview
 
 
 class DisclosureImportError(Exception):
@@ -36,6 +37,7 @@ class ImportResult:
     source_document: SourceDocument | None = None
     counts: dict = field(default_factory=dict)
     readings: list = field(default_factory=list)  # every indicator as read (and corrected), per sheet
+    self_evaluation: dict | None = None  # results.py: what goes (or went) into the year's self-evaluation
 
     def report(self, *, compact: bool = False) -> dict:
         """What was found, changed, skipped and why. `compact` leaves out the one-line-per-indicator
@@ -62,6 +64,7 @@ class ImportResult:
             "skipped": [issue.describe(self.name) for issue in extraction.skipped],
             "warnings": [issue.describe(self.name) for issue in extraction.warnings],
             "errors": [issue.describe(self.name) for issue in extraction.errors],
+            "self_evaluation": self.self_evaluation,
         }
 
     def export(self) -> dict:
@@ -131,6 +134,7 @@ def disclosure_prepare(
         year=target_year,
         dry_run=dry_run,
         readings=found,
+        self_evaluation=results_preview(plan),
     )
 
 
@@ -167,6 +171,7 @@ def disclosure_apply(*, result: ImportResult, content: bytes, actor) -> ImportRe
         )
         result.counts["budget_tables"] = tables["tables"]
         result.counts["budget_lines"] = tables["lines"]
+    _apply_self_evaluation(result, source, actor)
     source.parse_report = result.report(compact=True)
     source.department, source.year = result.department, result.year
     source.save(update_fields=["parse_report", "department", "year"])
@@ -188,6 +193,15 @@ def disclosure_import(
     if dry_run:
         return result
     return disclosure_apply(result=result, content=content, actor=actor)
+
+
+def _apply_self_evaluation(result: ImportResult, source: SourceDocument, actor) -> None:
+    """A 自评表's actuals and budget block into the year's self-evaluation (results.py)."""
+    section = results_apply(result.plan, source_document=source, actor=actor)
+    if section is not None:
+        result.self_evaluation = section
+        result.counts["self_evaluation_results"] = section["results"]
+        result.counts["evaluations_created"] = section["evaluations_created"]
 
 
 def _user(actor):

@@ -37,9 +37,10 @@ def returned_indicator_ids(record) -> set[int] | None:
     return set(notes)
 
 
-def editing_refusal(record, *, indicator_id: int | None = None, day=None) -> str | None:
+def editing_refusal(record, *, indicator_id: int | None = None, day=None, window: bool = True) -> str | None:
     """Why the record (or one of its indicators; None: the record-level fields) cannot be changed now,
-    in plain Chinese, or None when it can."""
+    in plain Chinese, or None when it can. `window=False` leaves out the entry dates: a published
+    self-evaluation document brought in later is a dated record, not typing after the deadline."""
     if record.status == ReviewStatus.SUBMITTED:
         return _("已提交，正在等待审核，不能修改。")
     if record.status == ReviewStatus.APPROVED:
@@ -48,6 +49,8 @@ def editing_refusal(record, *, indicator_id: int | None = None, day=None) -> str
         allowed = returned_indicator_ids(record)
         if allowed is not None and indicator_id not in allowed:
             return _("本表仅退回了部分指标，其余内容保持锁定。")
+        return None
+    if not window:
         return None
     closes = entry_closes_on(record.period, record.sheet.department_id)
     day = day or today()
@@ -58,8 +61,8 @@ def editing_refusal(record, *, indicator_id: int | None = None, day=None) -> str
     return None
 
 
-def assert_editable(record, *, indicator_id: int | None = None) -> None:
-    refusal = editing_refusal(record, indicator_id=indicator_id)
+def assert_editable(record, *, indicator_id: int | None = None, window: bool = True) -> None:
+    refusal = editing_refusal(record, indicator_id=indicator_id, window=window)
     if refusal:
         raise ValidationError(refusal)
 

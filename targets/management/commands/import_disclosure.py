@@ -77,3 +77,20 @@ class Command(BaseCommand):
             self.stdout.write(f"  跳过：{line}")
         for line in report["warnings"]:
             self.stdout.write(self.style.WARNING(f"  提示：{line}"))
+        section = report.get("self_evaluation")
+        if section:
+            self.stdout.write(
+                _("  绩效自评（%(p)s）：自评结果 %(n)d 条，未变化 %(u)d 条，新建绩效自评 %(e)d 份")
+                % {
+                    "p": section["period"],
+                    "n": section["results"],
+                    "u": section["unchanged"],
+                    "e": section["evaluations_created"],
+                }
+            )
+            for line in section["skipped"]:
+                self.stdout.write(self.style.WARNING(f"  自评跳过：{line}"))
+            for line in section["problems"]:
+                self.stdout.write(self.style.ERROR(f"  自评未导入：{line}"))
+            for line in section["notes"]:
+                self.stdout.write(f"  自评提示：{line}")
