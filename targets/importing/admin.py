@@ -100,7 +100,10 @@ class DisclosureImportAdmin(DepartmentScopedAdmin):
         job = self._job(request, job_id)
         try:
             jobs.disclosure_upload_confirm(
-                job=job, actor=request.user, department_confirmed=request.POST.get("department_confirmed") == "1"
+                job=job,
+                actor=request.user,
+                department_confirmed=request.POST.get("department_confirmed") == "1",
+                allow_removals=request.POST.get("allow_removals") == "1",
             )
         except ValidationError as exc:
             self.message_user(request, "；".join(exc.messages), level=messages.ERROR)

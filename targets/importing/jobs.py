@@ -134,9 +134,12 @@ def disclosure_upload_preview_run(*, job_id: int) -> DisclosureImport:
 
 
 @transaction.atomic
-def disclosure_upload_confirm(*, job: DisclosureImport, actor, department_confirmed: bool = False) -> DisclosureImport:
+def disclosure_upload_confirm(
+    *, job: DisclosureImport, actor, department_confirmed: bool = False, allow_removals: bool = False
+) -> DisclosureImport:
     """Queue the import of a previewed upload. A document that names another unit than the department
-    it goes to is imported only when the person confirms that department."""
+    it goes to is imported only when the person confirms that department. Stored indicators the
+    document does not list are deleted only with `allow_removals` (the person ticked it)."""
     job = DisclosureImport.objects.select_for_update(of=("self",)).select_related("department").get(pk=job.pk)
     if job.department is not None and not user_can_see_department(actor, job.department):
         raise PermissionDenied(_("您无权为该部门导入公开文件。"))
@@ -152,8 +155,11 @@ def disclosure_upload_confirm(*, job: DisclosureImport, actor, department_confir
         )
     job.status, job.progress, job.message = Status.QUEUED, 0, _("已确认，等待导入。")
     job.last_activity_at = timezone.now()
-    job.save(update_fields=["status", "progress", "message", "last_activity_at"])
-    audit_record(actor=actor, action="disclosure_upload.confirm", subject=job)
+    job.allow_removals = bool(allow_removals and (job.preview or {}).get("removals"))
+    job.save(update_fields=["status", "progress", "message", "last_activity_at", "allow_removals"])
+    audit_record(
+        actor=actor, action="disclosure_upload.confirm", subject=job, changes={"allow_removals": job.allow_removals}
+    )
     transaction.on_commit(lambda: _start_import(job, actor.pk))
     return job
 
@@ -236,7 +242,7 @@ def disclosure_upload_run(*, job_id: int, actor_id: int | None) -> DisclosureImp
             progress=_progress_saver(job),
         )
         _progress_saver(job)(80, _("写入数据"))
-        disclosure_apply(result=result, content=content, actor=actor)
+        disclosure_apply(result=result, content=content, actor=actor, allow_removals=job.allow_removals)
     except DisclosureImportError as exc:
         return _finish(job, status=Status.FAILED, message=str(exc))
     job.result = {**result.counts, "report": result.report()}

@@ -7,7 +7,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 
 from budgets.audit import audit_record
-from budgets.models import Department, SourceDocument
+from budgets.models import BudgetTable, Department, SourceDocument
 from budgets.readers import DisclosureReadError, read_document
 from budgets.tables.services import budget_tables_replace
 
@@ -34,6 +34,7 @@ class ImportResult:
     dry_run: bool
     source_document: SourceDocument | None = None
     counts: dict = field(default_factory=dict)
+    allow_removals: bool = False
 
     def report(self, *, compact: bool = False) -> dict:
         """What was found, changed, skipped and why. `compact` leaves out the one-line-per-indicator
@@ -57,8 +58,11 @@ class ImportResult:
             "counts": self.counts,
             "changes": [change.as_dict() for change in changes],
             "conflicts": [change.as_dict() for change in self.plan.conflicts],
+            # Indicators the document does not list: deleted only when confirmed, else kept.
+            "removals": len(self.plan.removals),
+            "kept": [change.label for change in self.plan.changes if change.action == "keep"],
             "skipped": [issue.describe(self.name) for issue in extraction.skipped],
-            "warnings": [issue.describe(self.name) for issue in extraction.warnings],
+            "warnings": [issue.describe(self.name) for issue in [*extraction.warnings, *self.plan.warnings]],
             "errors": [issue.describe(self.name) for issue in extraction.errors],
         }
 
@@ -124,9 +128,12 @@ def disclosure_prepare(
 
 
 @transaction.atomic(savepoint=False)
-def disclosure_apply(*, result: ImportResult, content: bytes, actor) -> ImportResult:
-    """Write a prepared (not dry-run) import: the source document, then the plan, then the audit entry."""
+def disclosure_apply(*, result: ImportResult, content: bytes, actor, allow_removals: bool = False) -> ImportResult:
+    """Write a prepared (not dry-run) import: the source document, then the plan, then the audit entry.
+    Stored indicators the document does not list are deleted only with `allow_removals`; otherwise
+    they are kept and the report says so. Re-importing what is already stored writes nothing."""
     source = SourceDocument.objects.filter(sha256=result.sha256).first()
+    known_document = source is not None
     if source is None:
         source = SourceDocument(
             original_name=result.name[:255],
@@ -140,8 +147,12 @@ def disclosure_apply(*, result: ImportResult, content: bytes, actor) -> ImportRe
         source.full_clean()
         source.save()
     result.source_document = source
-    result.counts = apply_plan(result.plan, source_document=source, actor=actor)
-    if result.extraction.budget_tables:
+    result.allow_removals = allow_removals
+    result.counts = apply_plan(result.plan, source_document=source, actor=actor, allow_removals=allow_removals)
+    if not allow_removals:
+        result.plan.keep_removals()
+    written = result.counts["rows_written"]
+    if result.extraction.budget_tables and not (known_document and _tables_from(source, result)):
         tables = budget_tables_replace(
             department=result.department,
             year=result.year,
@@ -151,6 +162,9 @@ def disclosure_apply(*, result: ImportResult, content: bytes, actor) -> ImportRe
         )
         result.counts["budget_tables"] = tables["tables"]
         result.counts["budget_lines"] = tables["lines"]
+        written += tables["tables"] + tables["lines"] + tables["replaced_tables"]
+    if known_document and not written:
+        return result  # the same document again, and nothing differs: nothing to write or record
     source.parse_report = result.report(compact=True)
     source.department, source.year = result.department, result.year
     source.save(update_fields=["parse_report", "department", "year"])
@@ -166,12 +180,19 @@ def disclosure_import(
     department: Department | None = None,
     year: int | None = None,
     dry_run: bool = False,
+    allow_removals: bool = False,
     actor,
 ) -> ImportResult:
     result = disclosure_prepare(content=content, name=name, department=department, year=year, dry_run=dry_run)
     if dry_run:
         return result
-    return disclosure_apply(result=result, content=content, actor=actor)
+    return disclosure_apply(result=result, content=content, actor=actor, allow_removals=allow_removals)
+
+
+def _tables_from(source: SourceDocument, result: ImportResult) -> bool:
+    """The department-year's budget tables were stored from this very document (so are the same)."""
+    stored = BudgetTable.objects.filter(department=result.department, year=result.year)
+    return set(stored.values_list("source_document_id", flat=True).distinct()) == {source.pk}
 
 
 def _user(actor):

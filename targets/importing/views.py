@@ -99,7 +99,10 @@ class UploadDetailView(MemberRequiredMixin, TemplateView):
                 messages.success(request, _("已重新开始处理。"))
             else:
                 jobs.disclosure_upload_confirm(
-                    job=job, actor=request.user, department_confirmed=request.POST.get("department_confirmed") == "1"
+                    job=job,
+                    actor=request.user,
+                    department_confirmed=request.POST.get("department_confirmed") == "1",
+                    allow_removals=request.POST.get("allow_removals") == "1",
                 )
                 messages.success(request, _("已确认，正在导入。"))
         except (ValidationError, PermissionDenied) as exc:
