@@ -1,6 +1,6 @@
 """Write an import plan: only what differs from what is stored, in the same few queries per document
-whatever the number of indicators (COPY for new rows, COPY into a temporary table and one UPDATE …
-FROM for changed ones), and one audit entry per object created or changed. Called by the
+whatever the number of indicators (COPY for new rows, one UPDATE … FROM per table for changed ones:
+budgets.bulk.copy_update), and one audit entry per object created or changed. Called by the
 `disclosure_apply` service inside its transaction."""
 
 from django.contrib.contenttypes.models import ContentType
