@@ -93,7 +93,14 @@ class Command(BaseCommand):
 
     def _write_text(self, result, *, rolled_back: bool = False):
         report = result.report()
-        mode = _("预览（未写入）") if result.dry_run else _("未导入（已撤销）") if rolled_back else _("已导入")
+        if result.dry_run:
+            mode = _("预览（未写入）")
+        elif rolled_back:
+            mode = _("未导入（已撤销）")
+        elif not result.counts.get("rows_written") and "budget_tables" not in result.counts:
+            mode = _("已是最新，没有需要写入的变化")
+        else:
+            mode = _("已导入")
         self.stdout.write(f"{result.name}：{mode} · {report['department']} · {report['year']} 年")
         found = report["found"]
         self.stdout.write(

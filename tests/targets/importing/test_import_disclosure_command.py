@@ -1,6 +1,7 @@
 """`manage.py import_disclosure`: removals only with --allow-removals; a document with rows that could
 not be imported fails the run (and writes nothing) unless --allow-errors."""
 
+from io import StringIO
 from pathlib import Path
 
 import pytest
@@ -64,5 +65,8 @@ def test_every_demo_document_imports_cleanly(db):
     from budgets.demo import demo_data_ensure
 
     demo_data_ensure()
-    call_command("import_disclosure", *sorted(str(p) for p in SEED.parent.glob("*.txt")))
+    documents = sorted(str(p) for p in SEED.parent.glob("*.txt"))
+    call_command("import_disclosure", *documents)
     assert Indicator.objects.exists()
+    call_command("import_disclosure", *documents, stdout=(out := StringIO()))  # `make run` runs the demo again
+    assert out.getvalue().count("已是最新，没有需要写入的变化") == len(documents)
