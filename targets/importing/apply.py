@@ -192,7 +192,7 @@ def _apply_sheets(sheet_plans, plan: ImportPlan, source_document, audit: _Audit,
         changes = {k: [getattr(sheet, k), fields[k]] for k in SHEET_AUDITED if getattr(sheet, k) != fields[k]}
         moved = (sheet.source_document_id, sheet.source_location) != (source_document.pk, fields["source_location"])
         if changes or moved:
-            for key in SHEET_WRITTEN[:-1]:
+            for key in (*SHEET_AUDITED, "source_location"):
                 setattr(sheet, key, fields[key])
             sheet.source_document = source_document
             written_sheets.append(sheet)

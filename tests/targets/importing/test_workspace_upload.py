@@ -97,3 +97,5 @@ def test_removals_are_offered_and_happen_only_when_ticked(
     assert job.status == "done" and job.allow_removals is ticked
     assert Indicator.objects.count() == (stored - removals if ticked else stored)
     assert job.result["indicators_kept"] == (0 if ticked else removals)
+    kept_note = f"文件中没有的 {removals} 条已有指标已保留" in client.get(url).content.decode()
+    assert kept_note is not ticked
