@@ -1,7 +1,9 @@
 """`make bench`: throughput figures, one line each. Benchmarks, never timed tests.
 
 Database benchmarks run in a throw-away test database created from DATABASE_URL (PostgreSQL for
-the figures that matter; SQLite works for a quick look) and destroyed afterwards."""
+the figures that matter; SQLite works for a quick look) and destroyed afterwards.
+`python -m bench import scoring` runs only the benchmarks named (import, scoring, reminders,
+reports, parse, hostile)."""
 
 import os
 import sys
@@ -21,7 +23,7 @@ def bench_parse_target(iterations: int = 200_000) -> list[str]:
     return [f"parse_target (uncached): {iterations / elapsed:,.0f} values/s"]
 
 
-def main() -> int:
+def main(names: list[str]) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     django.setup()
     from django.db import connection
@@ -29,34 +31,32 @@ def main() -> int:
 
     from . import hostile_files, import_throughput, reminder_sweep, report_build, scoring_throughput, workspace_pages
 
-    database_benches = {
-        "import": import_throughput,
-        "scoring": scoring_throughput,
-        "workspace": workspace_pages,
-        "reminders": reminder_sweep,
-        "reports": report_build,
+    plain = {"parse": bench_parse_target, "hostile": hostile_files.run}
+    in_database = {
+        "import": import_throughput.run,
+        "scoring": scoring_throughput.run,
+        "workspace": workspace_pages.run,
+        "reminders": reminder_sweep.run,
+        "reports": report_build.run,
     }
-    # `python -m bench workspace scoring` runs only those; with no names, everything.
-    chosen = sys.argv[1:] or ["parse", "hostile", *database_benches]
-    unknown = set(chosen) - {"parse", "hostile", *database_benches}
+    unknown = set(names) - set(plain) - set(in_database)
     if unknown:
-        print(f"unknown benchmarks: {', '.join(sorted(unknown))}", file=sys.stderr)
+        print(f"unknown benchmark(s): {', '.join(sorted(unknown))}; known: {', '.join([*plain, *in_database])}")
         return 2
-    if "parse" in chosen:
-        for line in bench_parse_target():
-            print(line, flush=True)
-    if "hostile" in chosen:
-        for line in hostile_files.run():
-            print(line, flush=True)
-    modules = [module for name, module in database_benches.items() if name in chosen]
-    if not modules:
+    wanted = set(names) or {*plain, *in_database}
+    for name, bench in plain.items():
+        if name in wanted:
+            for line in bench():
+                print(line, flush=True)
+    if not wanted & set(in_database):
         return 0
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
-        for module in modules:
-            for line in module.run():
-                print(line, flush=True)
+        for name, bench in in_database.items():
+            if name in wanted:
+                for line in bench():
+                    print(line, flush=True)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
         teardown_test_environment()
@@ -64,4 +64,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

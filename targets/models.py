@@ -309,6 +309,8 @@ class DisclosureImport(models.Model):
     # Reading key -> the person's correction of it (see importing/corrections.py), applied on import.
     corrections = models.JSONField(_("更正"), default=dict, blank=True)
     result = models.JSONField(_("结果"), default=dict, blank=True)
+    # Confirmed by the person: also delete the stored indicators the document does not list.
+    allow_removals = models.BooleanField(_("删除文件中没有的指标"), default=False)
     source_document = models.ForeignKey(
         SourceDocument, verbose_name=_("来源文件"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -217,7 +217,7 @@ PAGES = {
         )
     },
     "importing:list": lambda w: Case().add(reverse("importing:list"), page()),
-    "importing:new": lambda w: Case().add(reverse("importing:new"), page()),
+    "importing:new": lambda w: Case().add(reverse("importing:new"), page(supervisor=403)),
     "sheets:list": lambda w: Case().add(reverse("sheets:list"), page()),
     "sheets:new": lambda w: Case().add(reverse("sheets:new"), page()),
     "reports:index": lambda w: Case().add(reverse("reports:index"), page()),

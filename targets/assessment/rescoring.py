@@ -16,6 +16,7 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from budgets.audit import audit_record
+from budgets.bulk import copy_update
 
 from ..models import Evaluation, Indicator, IndicatorResult, RuleProfile
 from ..scoring import Rules, budget_score, grade_for, total_score
@@ -161,42 +162,5 @@ def _totals(year: int, profiles: dict[int, Rules]) -> int:
             )
             grade = grade_for(total, rules)
         rows.append((pk, budget_result.rate, budget_result.score, total, grade or "", now))
-    if connection.vendor == "postgresql":
-        _copy_update(
-            Evaluation._meta.db_table,
-            [
-                ("budget_rate", "numeric(8,4)"),
-                ("budget_score", "numeric(6,2)"),
-                ("total", "numeric(6,2)"),
-                ("grade", "varchar(4)"),
-                ("scored_at", "timestamptz"),
-            ],
-            rows,
-        )
-    else:
-        objects = [
-            Evaluation(id=pk, budget_rate=r, budget_score=b, total=t, grade=g, scored_at=s)
-            for pk, r, b, t, g, s in rows
-        ]
-        Evaluation.objects.bulk_update(
-            objects, ["budget_rate", "budget_score", "total", "grade", "scored_at"], batch_size=2000
-        )
+    copy_update(Evaluation, ["budget_rate", "budget_score", "total", "grade", "scored_at"], rows)
     return len(rows)
-
-
-def _copy_update(table: str, columns: list[tuple[str, str]], rows) -> None:
-    """One COPY into a temporary table and one UPDATE … FROM it (PostgreSQL). Identifiers come from
-    model metadata and the fixed column lists above, never from input."""
-    quote = connection.ops.quote_name
-    temp = quote(f"rescore_{table}")
-    target = quote(table)
-    with connection.cursor() as cursor:
-        definition = ", ".join(f"{quote(name)} {kind}" for name, kind in [("id", "bigint"), *columns])
-        cursor.execute(f"CREATE TEMPORARY TABLE {temp} ({definition}) ON COMMIT DROP")
-        names = ", ".join(quote(name) for name in ["id", *(name for name, _ in columns)])
-        with cursor.cursor.copy(f"COPY {temp} ({names}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-        assignments = ", ".join(f"{quote(name)} = {temp}.{quote(name)}" for name, _ in columns)
-        cursor.execute(f"UPDATE {target} SET {assignments} FROM {temp} WHERE {target}.id = {temp}.id")  # noqa: S608
-        cursor.execute(f"DROP TABLE {temp}")

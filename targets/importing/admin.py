@@ -102,7 +102,7 @@ class DisclosureImportAdmin(DepartmentScopedAdmin):
             "correction_errors": correction_errors,
             "correct_url": reverse("admin:targets_disclosureimport_correct", args=[job.pk]),
             **readings_context(
-                job, can_correct=can_confirm and jobs.user_may_correct(request.user, job), submitted=submitted
+                job, can_correct=can_confirm and jobs.user_may_import(request.user, job), submitted=submitted
             ),
         }
         return TemplateResponse(request, "admin/targets/disclosureimport/detail.html", context)
@@ -131,7 +131,10 @@ class DisclosureImportAdmin(DepartmentScopedAdmin):
         job = self._job(request, job_id)
         try:
             jobs.disclosure_upload_confirm(
-                job=job, actor=request.user, department_confirmed=request.POST.get("department_confirmed") == "1"
+                job=job,
+                actor=request.user,
+                department_confirmed=request.POST.get("department_confirmed") == "1",
+                allow_removals=request.POST.get("allow_removals") == "1",
             )
         except ValidationError as exc:
             self.message_user(request, "；".join(exc.messages), level=messages.ERROR)

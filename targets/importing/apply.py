@@ -1,11 +1,13 @@
-"""Write an import plan: bulk creates and updates, the same few queries per document whatever the
-number of indicators, and one audit entry per object created or changed. Called by the
+"""Write an import plan: only what differs from what is stored, in the same few queries per document
+whatever the number of indicators (COPY for new rows, one UPDATE … FROM per table for changed ones:
+budgets.bulk.copy_update), and one audit entry per object created or changed. Called by the
 `disclosure_apply` service inside its transaction."""
 
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import F
 from django.utils import timezone
 
-from budgets.bulk import copy_insert
+from budgets.bulk import copy_insert, copy_update_objects, jit_off
 from budgets.models import AuditEntry, Funding, Project, SourceDocument
 from budgets.services import PROJECT_EDITABLE_FIELDS
 
@@ -50,7 +52,10 @@ def _project_values(plan, year: int, department) -> dict:
     return {"department": department, "year": year, "name": plan.extracted.name[:300], **facts}
 
 
-def apply_plan(plan: ImportPlan, *, source_document: SourceDocument, actor) -> dict:
+def apply_plan(plan: ImportPlan, *, source_document: SourceDocument, actor, allow_removals: bool = False) -> dict:
+    """Write what differs from what is stored, nothing else. Indicators the document does not list
+    are deleted only with `allow_removals`; otherwise they stay, after the document's own."""
+    jit_off()
     audit = _Audit(actor)
     department, year = plan.department, plan.year
     location_of = {id(p): p.extracted.location.describe() for p in plan.projects}
@@ -70,21 +75,24 @@ def apply_plan(plan: ImportPlan, *, source_document: SourceDocument, actor) -> d
                 for k, v in values.items()
                 if k not in {"department", "year", "name"} and v not in ("", None) and getattr(project, k) != v
             }
+            provenance = (source_document.pk, location_of[id(project_plan)])
+            if not changes and (project.source_document_id, project.source_location) == provenance:
+                continue
             for key in changes:
                 setattr(project, key, values[key])
-            project.source_document, project.source_location = source_document, location_of[id(project_plan)]
+            project.source_document, project.source_location = source_document, provenance[1]
             changed_projects.append((project, changes))
     Project.objects.bulk_create(new_projects)
     for project in new_projects:
         audit.add("project.import", project, {"created": True})
-    if changed_projects:
-        Project.objects.bulk_update(
-            [p for p, _ in changed_projects],
-            [*sorted(PROJECT_EDITABLE_FIELDS - {"name"}), "source_document", "source_location"],
-        )
-        for project, changes in changed_projects:
-            if changes:
-                audit.add("project.import", project, changes)
+    copy_update_objects(
+        Project,
+        [p for p, _ in changed_projects],
+        [*sorted(PROJECT_EDITABLE_FIELDS - {"name"}), "source_document", "source_location"],
+    )
+    for project, changes in changed_projects:
+        if changes:
+            audit.add("project.import", project, changes)
 
     new_fundings, changed_fundings = [], []
     created_ids = {id(project) for project in new_projects}
@@ -106,17 +114,23 @@ def apply_plan(plan: ImportPlan, *, source_document: SourceDocument, actor) -> d
     Funding.objects.bulk_create(new_fundings)
     for funding in new_fundings:
         audit.add("funding.import", funding, {p: str(getattr(funding, p)) for p in FUND_PARTS})
-    if changed_fundings:
-        Funding.objects.bulk_update(
-            [f for f, _ in changed_fundings], [*FUND_PARTS, "first_year", "last_year", "source_location"]
-        )
-        for funding, changes in changed_fundings:
-            audit.add("funding.import", funding, changes)
+    copy_update_objects(
+        Funding, [f for f, _ in changed_fundings], [*FUND_PARTS, "first_year", "last_year", "source_location"]
+    )
+    for funding, changes in changed_fundings:
+        audit.add("funding.import", funding, changes)
 
     sheet_plans = [(p.stored, s) for p in plan.projects for s in p.sheets] + [(None, s) for s in plan.department_sheets]
-    counts = _apply_sheets(sheet_plans, plan, source_document, audit)
+    counts = _apply_sheets(sheet_plans, plan, source_document, audit, allow_removals=allow_removals)
     audit.save()
-    return {"projects_created": len(new_projects), "fundings_created": len(new_fundings), **counts}
+    counts["rows_written"] += len(new_projects) + len(changed_projects) + len(new_fundings) + len(changed_fundings)
+    return {
+        "projects_created": len(new_projects),
+        "projects_updated": sum(1 for _, changes in changed_projects if changes),
+        "fundings_created": len(new_fundings),
+        "fundings_updated": len(changed_fundings),
+        **counts,
+    }
 
 
 def _sheet_fields(sheet_plan: SheetPlan, project, plan: ImportPlan) -> dict:
@@ -142,8 +156,29 @@ def _sheet_fields(sheet_plan: SheetPlan, project, plan: ImportPlan) -> dict:
     }
 
 
-def _apply_sheets(sheet_plans, plan: ImportPlan, source_document, audit: _Audit) -> dict:
-    new_sheets, changed_sheets = [], []
+SHEET_WRITTEN = ("overall_goal", "title", "first_year", "last_year", "source_location", "source_document")
+SHEET_AUDITED = {"overall_goal", "title", "first_year", "last_year"}
+INDICATOR_WRITTEN = (
+    "order",
+    "level1_label",
+    "level1_code",
+    "level2_label",
+    "level2_code",
+    "name",
+    "target_text",
+    "comparator",
+    "target_number",
+    "target_upper",
+    "unit",
+    "nature",
+    "weight",
+    "source_location",
+    "source_text",
+)
+
+
+def _apply_sheets(sheet_plans, plan: ImportPlan, source_document, audit: _Audit, *, allow_removals: bool) -> dict:
+    new_sheets, stored_sheets, written_sheets = [], [], []
     for project, sheet_plan in sheet_plans:
         if sheet_plan.conflict:
             continue
@@ -153,92 +188,73 @@ def _apply_sheets(sheet_plans, plan: ImportPlan, source_document, audit: _Audit)
             sheet.full_clean(exclude=_RELATIONS, validate_unique=False, validate_constraints=False)
             sheet_plan.stored = sheet
             new_sheets.append(sheet)
-        else:
-            sheet = sheet_plan.stored
-            changes = {
-                k: [getattr(sheet, k), v]
-                for k, v in fields.items()
-                if k in {"overall_goal", "title", "first_year", "last_year"} and getattr(sheet, k) != v
-            }
-            for key in ("overall_goal", "title", "first_year", "last_year", "source_location"):
+            continue
+        sheet = sheet_plan.stored
+        changes = {k: [getattr(sheet, k), fields[k]] for k in SHEET_AUDITED if getattr(sheet, k) != fields[k]}
+        moved = (sheet.source_document_id, sheet.source_location) != (source_document.pk, fields["source_location"])
+        if changes or moved:
+            for key in (*SHEET_AUDITED, "source_location"):
                 setattr(sheet, key, fields[key])
             sheet.source_document = source_document
-            changed_sheets.append((sheet, changes))
+            written_sheets.append(sheet)
+        stored_sheets.append((sheet, changes))
     TargetSheet.objects.bulk_create(new_sheets)
     for sheet in new_sheets:
         audit.add("target_sheet.import", sheet, {"created": True})
-    if changed_sheets:
-        TargetSheet.objects.bulk_update(
-            [s for s, _ in changed_sheets],
-            ["overall_goal", "title", "first_year", "last_year", "source_location", "source_document"],
-        )
+    copy_update_objects(TargetSheet, written_sheets, list(SHEET_WRITTEN))
 
-    created, updated, deleted = [], [], []
-    new_sheet_ids = {id(sheet) for sheet in new_sheets}
+    created, written, deleted, kept = [], [], [], 0
     indicator_changes: dict[int, list] = {}
     for _, sheet_plan in sheet_plans:
         if sheet_plan.conflict:
             continue
         sheet = sheet_plan.stored
-        kept = set()
+        entries = indicator_changes.setdefault(id(sheet), [])
+        order = 0
         for order, row in enumerate(sheet_plan.indicators, start=1):
-            stored = row.pop("_stored", None)
+            stored = row.get("_stored")
+            values = {k: v for k, v in row.items() if k != "_stored"}
             if stored is None:
-                created.append({"sheet_id": sheet.pk, "order": order, **row})
-                indicator_changes.setdefault(id(sheet), []).append(["create", row["name"]])
+                created.append({"sheet_id": sheet.pk, "order": order, **values})
+                entries.append(["create", values["name"]])
                 continue
-            kept.add(stored.pk)
-            diff = {k: [str(getattr(stored, k)), str(v)] for k, v in row.items() if getattr(stored, k) != v}
-            for key, value in row.items():
-                setattr(stored, key, value)
-            stored.order = order
-            updated.append(stored)
+            diff = {k: [str(getattr(stored, k)), str(v)] for k, v in values.items() if getattr(stored, k) != v}
+            if diff or stored.order != order:
+                written.append((stored, {**values, "order": order}))
+            diff.pop("source_location", None)  # where a row is printed moves with every edit above it
             if diff:
-                indicator_changes.setdefault(id(sheet), []).append(["update", row["name"], diff])
-        if id(sheet) not in new_sheet_ids:
-            for indicator in sheet.indicators.all():
-                if indicator.pk not in kept:
-                    deleted.append(indicator.pk)
-                    indicator_changes.setdefault(id(sheet), []).append(["delete", indicator.name])
+                entries.append(["update", values["name"], diff])
+        for indicator in sheet_plan.leftovers:
+            if allow_removals and not getattr(indicator, "reported", False):
+                deleted.append(indicator.pk)
+                entries.append(["delete", indicator.name])
+                continue
+            kept += 1
+            order += 1  # kept after the document's own indicators, in their stored order
+            if indicator.order != order:
+                written.append((indicator, {"order": order}))
     Indicator.objects.filter(pk__in=deleted).delete()
-    if updated:
-        # Orders move in two steps so that (sheet, order) stays unique at every moment.
-        final = {indicator.pk: indicator.order for indicator in updated}
-        for indicator in updated:
-            indicator.order += ORDER_OFFSET
-        Indicator.objects.bulk_update(updated, ["order"])
-        for indicator in updated:
-            indicator.order = final[indicator.pk]
-        Indicator.objects.bulk_update(
-            updated,
-            [
-                "order",
-                "level1_label",
-                "level1_code",
-                "level2_label",
-                "level2_code",
-                "name",
-                "target_text",
-                "comparator",
-                "target_number",
-                "target_upper",
-                "unit",
-                "nature",
-                "weight",
-                "source_location",
-                "source_text",
-            ],
-        )
+    # Orders move in two steps so that (sheet, order) stays unique at every moment: the rows that
+    # change place step aside first; rows staying in place already hold their final order.
+    moving = [indicator.pk for indicator, values in written if indicator.order != values["order"]]
+    if moving:
+        Indicator.objects.filter(pk__in=moving).update(order=F("order") + ORDER_OFFSET)
+    for indicator, values in written:
+        for key, value in values.items():
+            setattr(indicator, key, value)
+    copy_update_objects(Indicator, [indicator for indicator, _ in written], list(INDICATOR_WRITTEN))
     copy_insert(Indicator, created)
-    for sheet, changes in changed_sheets:
+    for sheet, changes in stored_sheets:
         entries = indicator_changes.get(id(sheet), [])
         if changes or entries:
             audit.add("target_sheet.import", sheet, {**changes, "indicators": entries})
     return {
         "sheets_created": len(new_sheets),
-        "sheets_updated": sum(1 for s, c in changed_sheets if c or indicator_changes.get(id(s))),
+        "sheets_updated": sum(1 for s, c in stored_sheets if c or indicator_changes.get(id(s))),
         "indicators_created": len(created),
         "indicators_updated": sum(len([e for e in v if e[0] == "update"]) for v in indicator_changes.values()),
         "indicators_deleted": len(deleted),
+        "indicators_kept": kept,
         "conflicts": len(plan.conflicts),
+        "rows_written": len(new_sheets) + len(written_sheets) + len(created) + len(written) + len(deleted),
     }

@@ -4,7 +4,7 @@ from django import forms
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.translation import gettext_lazy as _
 
-from budgets.selectors import departments_for
+from .selectors import import_departments_for
 
 
 class DisclosureUploadForm(forms.Form):
@@ -18,7 +18,7 @@ class DisclosureUploadForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = departments_for(user)
+        self.fields["department"].queryset = import_departments_for(user)
         self.fields["department"].required = not user.is_superuser
 
 
@@ -46,7 +46,7 @@ class WorkspaceUploadForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        departments = departments_for(user).order_by("path")
+        departments = import_departments_for(user).order_by("path")
         self.fields["department"].queryset = departments
         if not self.is_bound:
             self.initial.setdefault("department", departments.first())

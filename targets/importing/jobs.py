@@ -18,13 +18,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from budgets.audit import audit_record
-from budgets.models import Department, Membership
-from budgets.selectors import department_scope, user_can_see_department
 from budgets.uploads import upload_kind, vet_upload
 
 from ..models import DisclosureImport
 from .corrections import validated
 from .preview import department_mismatch
+from .selectors import import_departments_for
 from .services import DisclosureImportError, disclosure_apply, disclosure_prepare
 
 Status = DisclosureImport.Status
@@ -56,8 +55,8 @@ def is_stuck(job: DisclosureImport, *, now=None) -> bool:
 def disclosure_upload_create(*, uploaded_file, department, year: int | None, actor) -> DisclosureImport:
     if department is None and not actor.is_superuser:
         raise ValidationError(_("请选择部门。"))
-    if department is not None and not user_can_see_department(actor, department):
-        raise PermissionDenied(_("您无权为该部门导入公开文件。"))
+    if department is not None and not import_departments_for(actor).filter(pk=department.pk).exists():
+        raise PermissionDenied(_("只有该部门的财务人员可以导入公开文件。"))
     vet_upload(uploaded_file, kinds=UPLOAD_KINDS, max_bytes=settings.IMPORT_MAX_BYTES)
     job = DisclosureImport(
         original_name=uploaded_file.name[:255],
@@ -137,12 +136,15 @@ def disclosure_upload_preview_run(*, job_id: int) -> DisclosureImport:
 
 
 @transaction.atomic
-def disclosure_upload_confirm(*, job: DisclosureImport, actor, department_confirmed: bool = False) -> DisclosureImport:
+def disclosure_upload_confirm(
+    *, job: DisclosureImport, actor, department_confirmed: bool = False, allow_removals: bool = False
+) -> DisclosureImport:
     """Queue the import of a previewed upload. A document that names another unit than the department
-    it goes to is imported only when the person confirms that department."""
+    it goes to is imported only when the person confirms that department. Stored indicators the
+    document does not list are deleted only with `allow_removals` (the person ticked it)."""
     job = DisclosureImport.objects.select_for_update(of=("self",)).select_related("department").get(pk=job.pk)
-    if job.department is not None and not user_can_see_department(actor, job.department):
-        raise PermissionDenied(_("您无权为该部门导入公开文件。"))
+    if not user_may_import(actor, job):
+        raise PermissionDenied(_("只有该部门的财务人员可以确认导入公开文件。"))
     if job.status != Status.PREVIEWED:
         raise ValidationError(
             _("只有预览完成的文件可以确认导入（当前状态：%(s)s）。") % {"s": job.get_status_display()}
@@ -155,20 +157,21 @@ def disclosure_upload_confirm(*, job: DisclosureImport, actor, department_confir
         )
     job.status, job.progress, job.message = Status.QUEUED, 0, _("已确认，等待导入。")
     job.last_activity_at = timezone.now()
-    job.save(update_fields=["status", "progress", "message", "last_activity_at"])
-    audit_record(actor=actor, action="disclosure_upload.confirm", subject=job)
+    job.allow_removals = bool(allow_removals and (job.preview or {}).get("removals"))
+    job.save(update_fields=["status", "progress", "message", "last_activity_at", "allow_removals"])
+    audit_record(
+        actor=actor, action="disclosure_upload.confirm", subject=job, changes={"allow_removals": job.allow_removals}
+    )
     transaction.on_commit(lambda: _start_import(job, actor.pk))
     return job
 
 
-def user_may_correct(user, job: DisclosureImport) -> bool:
-    """Staff of the job's department (and superusers) correct a preview; a supervisor only looks."""
+def user_may_import(user, job: DisclosureImport) -> bool:
+    """Staff of the job's department (and superusers) correct and confirm a preview; a supervisor only
+    looks."""
     if getattr(user, "is_superuser", False) and user.is_active:
         return True
-    if job.department_id is None:
-        return False
-    scope = department_scope(user, roles=(Membership.Role.STAFF,))
-    return Department.objects.filter(scope, pk=job.department_id).exists()
+    return job.department_id is not None and import_departments_for(user).filter(pk=job.department_id).exists()
 
 
 @transaction.atomic
@@ -177,7 +180,7 @@ def disclosure_upload_correct(*, job: DisclosureImport, corrections: dict, actor
     drop}}) and read the file again with them, so the preview shown is the corrected one; the import
     applies the same corrections. Refused, changing nothing, unless every correction is valid."""
     job = DisclosureImport.objects.select_for_update(of=("self",)).select_related("department").get(pk=job.pk)
-    if not user_may_correct(actor, job):
+    if not user_may_import(actor, job):
         raise PermissionDenied(_("您无权更正该部门的导入内容。"))
     if job.status != Status.PREVIEWED:
         raise ValidationError(
@@ -218,8 +221,8 @@ def disclosure_upload_retry(*, job: DisclosureImport, actor) -> DisclosureImport
     """Start again a job that could not be queued, or that timed out (or is stuck past the timeout):
     its preview when it never got one, else its import."""
     job = DisclosureImport.objects.select_for_update().get(pk=job.pk)
-    if job.department is not None and not user_can_see_department(actor, job.department):
-        raise PermissionDenied(_("您无权为该部门导入公开文件。"))
+    if not user_may_import(actor, job):
+        raise PermissionDenied(_("只有该部门的财务人员可以重新处理导入。"))
     if not (job.can_retry or is_stuck(job)):
         raise ValidationError(
             _("只有未能加入后台队列或处理超时的文件可以重新处理（当前状态：%(s)s）。") % {"s": job.get_status_display()}
@@ -283,7 +286,7 @@ def disclosure_upload_run(*, job_id: int, actor_id: int | None) -> DisclosureImp
             corrections=job.corrections,
         )
         _progress_saver(job)(80, _("写入数据"))
-        disclosure_apply(result=result, content=content, actor=actor)
+        disclosure_apply(result=result, content=content, actor=actor, allow_removals=job.allow_removals)
     except DisclosureImportError as exc:
         return _finish(job, status=Status.FAILED, message=str(exc))
     job.result = {**result.counts, "report": result.report()}

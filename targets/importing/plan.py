@@ -10,14 +10,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 
 from budgets.models import Department, Funding, Project
-from budgets.money import quantize_wan
+from budgets.money import plain_number, quantize_wan
 
 from ..indicator_fields import indicator_fields
-from ..models import Indicator, TargetSheet
-from .model import ExtractedSheet, Extraction
+from ..models import Indicator, IndicatorResult, MonitoringEntry, TargetSheet
+from .model import ExtractedSheet, Extraction, Issue
 from .text_utils import compact
 
 PROJECT_FACTS = (
@@ -40,7 +40,7 @@ def name_key(text: str | None) -> str:
 
 @dataclass
 class Change:
-    action: str  # create | update | delete | conflict
+    action: str  # create | update | delete | keep (a delete not confirmed) | conflict
     kind: str  # project | funding | sheet | indicator
     label: str
     changes: dict = field(default_factory=dict)
@@ -63,6 +63,7 @@ class SheetPlan:
     stored: TargetSheet | None
     indicators: list[dict]  # model fields of every extracted indicator, in order
     conflict: bool = False
+    leftovers: list[Indicator] = field(default_factory=list)  # stored, not in the document
 
 
 @dataclass
@@ -81,10 +82,20 @@ class ImportPlan:
     projects: list[ProjectPlan] = field(default_factory=list)
     department_sheets: list[SheetPlan] = field(default_factory=list)
     changes: list[Change] = field(default_factory=list)
+    warnings: list[Issue] = field(default_factory=list)
 
     @property
     def conflicts(self) -> list[Change]:
         return [change for change in self.changes if change.action == "conflict"]
+
+    @property
+    def removals(self) -> list[Change]:
+        """Stored indicators the document does not list: deleted only when the person asks."""
+        return [change for change in self.changes if change.action == "delete"]
+
+    def keep_removals(self) -> None:
+        for change in self.removals:
+            change.action = "keep"
 
     def summary(self) -> dict:
         counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
@@ -145,6 +156,15 @@ def _indicator_rows(sheet: ExtractedSheet, period: str) -> list[dict]:
     return rows
 
 
+def _with_reported(indicators):
+    """`reported`: a self-evaluation or monitoring result exists for the indicator, so it stays even
+    when a re-import that may remove indicators no longer lists it (its results keep their target)."""
+    return indicators.annotate(
+        reported=Exists(IndicatorResult.objects.filter(indicator=OuterRef("pk")))
+        | Exists(MonitoringEntry.objects.filter(indicator=OuterRef("pk")))
+    )
+
+
 def _diff_indicators(plan: SheetPlan, changes: list[Change], label: str) -> None:
     stored = list(plan.stored.indicators.all()) if plan.stored else []
     by_name = defaultdict(list)
@@ -173,16 +193,42 @@ def _diff_indicators(plan: SheetPlan, changes: list[Change], label: str) -> None
         if diff:
             changes.append(Change("update", "indicator", f"{label} · {row['name']}", diff, row["source_location"]))
     for leftovers in by_name.values():
-        for indicator in leftovers:
-            changes.append(
-                Change(
-                    "delete",
-                    "indicator",
-                    f"{label} · {indicator.name}",
-                    {"target_text": [indicator.target_text, None]},
-                    indicator.source_location,
+        plan.leftovers.extend(leftovers)
+    plan.leftovers.sort(key=lambda indicator: indicator.order)
+    for indicator in plan.leftovers:
+        changes.append(
+            Change(
+                "keep" if indicator.reported else "delete",
+                "indicator",
+                f"{label} · {indicator.name}",
+                {"target_text": [indicator.target_text, None]},
+                indicator.source_location,
+            )
+        )
+
+
+# A fund that grows or shrinks about ten-thousandfold was almost surely read in 元 where 万元 was
+# meant (or the reverse); the band leaves room for a real change on top of the slip.
+UNIT_SLIP = (Decimal(5000), Decimal(20000))
+
+
+def _unit_slips(old: Funding, values: dict, label: str, location) -> list[Issue]:
+    issues = []
+    for part in FUND_PARTS:
+        before, after = getattr(old, part), values[part]
+        if not before or not after:
+            continue
+        ratio = max(before, after) / min(before, after)
+        if UNIT_SLIP[0] <= ratio <= UNIT_SLIP[1]:
+            name = Funding._meta.get_field(part).verbose_name
+            issues.append(
+                Issue(
+                    f"{label}：{name}由 {plain_number(before)} 万元变为 {plain_number(after)} 万元，相差约一万倍，"
+                    "可能把“元”和“万元”弄混了，请核对单位后再导入。",
+                    location,
                 )
             )
+    return issues
 
 
 def _plain(value):
@@ -234,7 +280,7 @@ def build_plan(extraction: Extraction, *, department: Department | None, year: i
     """`department` None plans against nothing stored (a dry run for a department not set up yet)."""
     plan = ImportPlan(department=department, year=year)
     current_sheets = TargetSheet.objects.filter(is_current=True).prefetch_related(
-        Prefetch("indicators", queryset=Indicator.objects.order_by("order"))
+        Prefetch("indicators", queryset=_with_reported(Indicator.objects.order_by("order")))
     )
     stored_projects = Project.objects.none()
     if department and extraction.projects:
@@ -303,6 +349,7 @@ def build_plan(extraction: Extraction, *, department: Department | None, year: i
                 }
                 if diff:
                     plan.changes.append(Change("update", "funding", label, diff, values["source_location"]))
+                    plan.warnings.extend(_unit_slips(old, values, label, funding.location or extracted.location))
         stored_sheets = {sheet.period: sheet for sheet in stored.current_sheets} if stored else {}
         for period in extracted.periods:
             sheet_plan = SheetPlan(

@@ -15,7 +15,13 @@ from ..models import DisclosureImport, Indicator, TargetSheet
 from .corrections import FIELDS, counts, source_text, standard_labels
 from .plan import name_key
 
-_ACTIONS = {"create": _("新增"), "update": _("修改"), "delete": _("删除"), "conflict": _("冲突")}
+_ACTIONS = {
+    "create": _("新增"),
+    "update": _("修改"),
+    "delete": _("文件中没有"),
+    "keep": _("保留（文件中没有）"),
+    "conflict": _("冲突"),
+}
 _KINDS = {"project": _("项目"), "funding": _("资金"), "sheet": _("目标表"), "indicator": _("指标")}
 _MODELS = {"project": Project, "funding": Funding, "sheet": TargetSheet, "indicator": Indicator}
 

@@ -1,3 +1,4 @@
+from budgets.models import Department, Membership
 from budgets.selectors import department_scope
 
 from ..models import DisclosureImport
@@ -8,3 +9,9 @@ def disclosure_imports_for(user):
     return DisclosureImport.objects.filter(department_scope(user, prefix="department")).select_related(
         "department", "created_by", "source_document"
     )
+
+
+def import_departments_for(user):
+    """Departments `user` may import disclosures into: those where they are finance staff (a
+    superuser: all). Supervisors review imports; they do not make them."""
+    return Department.objects.filter(department_scope(user, roles=(Membership.Role.STAFF,)))

@@ -7,7 +7,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 
 from budgets.audit import audit_record
-from budgets.models import Department, SourceDocument
+from budgets.models import BudgetTable, Department, SourceDocument
 from budgets.readers import DisclosureReadError, read_document
 from budgets.tables.services import budget_tables_replace
 
@@ -38,6 +38,7 @@ class ImportResult:
     counts: dict = field(default_factory=dict)
     readings: list = field(default_factory=list)  # every indicator as read (and corrected), per sheet
     self_evaluation: dict | None = None  # results.py: what goes (or went) into the year's self-evaluation
+    allow_removals: bool = False
 
     def report(self, *, compact: bool = False) -> dict:
         """What was found, changed, skipped and why. `compact` leaves out the one-line-per-indicator
@@ -61,8 +62,11 @@ class ImportResult:
             "counts": self.counts,
             "changes": [change.as_dict() for change in changes],
             "conflicts": [change.as_dict() for change in self.plan.conflicts],
+            # Indicators the document does not list: deleted only when confirmed, else kept.
+            "removals": len(self.plan.removals),
+            "kept": [change.label for change in self.plan.changes if change.action == "keep"],
             "skipped": [issue.describe(self.name) for issue in extraction.skipped],
-            "warnings": [issue.describe(self.name) for issue in extraction.warnings],
+            "warnings": [issue.describe(self.name) for issue in [*extraction.warnings, *self.plan.warnings]],
             "errors": [issue.describe(self.name) for issue in extraction.errors],
             "self_evaluation": self.self_evaluation,
         }
@@ -139,14 +143,17 @@ def disclosure_prepare(
 
 
 @transaction.atomic(savepoint=False)
-def disclosure_apply(*, result: ImportResult, content: bytes, actor) -> ImportResult:
-    """Write a prepared (not dry-run) import: the source document, then the plan, then the audit entry."""
+def disclosure_apply(*, result: ImportResult, content: bytes, actor, allow_removals: bool = False) -> ImportResult:
+    """Write a prepared (not dry-run) import: the source document, then the plan, then the audit entry.
+    Stored indicators the document does not list are deleted only with `allow_removals`; otherwise
+    they are kept and the report says so. Re-importing what is already stored writes nothing."""
     source = SourceDocument.objects.select_related("department").filter(sha256=result.sha256).first()
     if source is not None and source.department_id not in (None, result.department.pk):
         raise DisclosureImportError(
             f"文件“{result.name}”已作为“{source.department.name}”的公开文件导入过，"
             f"同一份文件不能再导入到“{result.department.name}”。"
         )
+    known_document = source is not None
     if source is None:
         source = SourceDocument(
             original_name=result.name[:255],
@@ -160,8 +167,12 @@ def disclosure_apply(*, result: ImportResult, content: bytes, actor) -> ImportRe
         source.full_clean()
         source.save()
     result.source_document = source
-    result.counts = apply_plan(result.plan, source_document=source, actor=actor)
-    if result.extraction.budget_tables:
+    result.allow_removals = allow_removals
+    result.counts = apply_plan(result.plan, source_document=source, actor=actor, allow_removals=allow_removals)
+    if not allow_removals:
+        result.plan.keep_removals()
+    written = result.counts["rows_written"]
+    if result.extraction.budget_tables and not (known_document and _tables_from(source, result)):
         tables = budget_tables_replace(
             department=result.department,
             year=result.year,
@@ -171,7 +182,11 @@ def disclosure_apply(*, result: ImportResult, content: bytes, actor) -> ImportRe
         )
         result.counts["budget_tables"] = tables["tables"]
         result.counts["budget_lines"] = tables["lines"]
+        written += tables["tables"] + tables["lines"] + tables["replaced_tables"]
     _apply_self_evaluation(result, source, actor)
+    written += result.counts.get("self_evaluation_results", 0)
+    if known_document and not written:
+        return result  # the same document again, and nothing differs: nothing to write or record
     source.parse_report = result.report(compact=True)
     source.department, source.year = result.department, result.year
     source.save(update_fields=["parse_report", "department", "year"])
@@ -187,12 +202,19 @@ def disclosure_import(
     department: Department | None = None,
     year: int | None = None,
     dry_run: bool = False,
+    allow_removals: bool = False,
     actor,
 ) -> ImportResult:
     result = disclosure_prepare(content=content, name=name, department=department, year=year, dry_run=dry_run)
     if dry_run:
         return result
-    return disclosure_apply(result=result, content=content, actor=actor)
+    return disclosure_apply(result=result, content=content, actor=actor, allow_removals=allow_removals)
+
+
+def _tables_from(source: SourceDocument, result: ImportResult) -> bool:
+    """The department-year's budget tables were stored from this very document (so are the same)."""
+    stored = BudgetTable.objects.filter(department=result.department, year=result.year)
+    return set(stored.values_list("source_document_id", flat=True).distinct()) == {source.pk}
 
 
 def _apply_self_evaluation(result: ImportResult, source: SourceDocument, actor) -> None:

@@ -18,7 +18,7 @@ from ..workspace.views import MemberRequiredMixin
 from . import jobs
 from .forms import WorkspaceUploadForm, submitted_corrections
 from .preview import department_mismatch, preview_rows, readings_context
-from .selectors import disclosure_imports_for
+from .selectors import disclosure_imports_for, import_departments_for
 from .tables import UploadTable
 
 
@@ -34,12 +34,18 @@ class UploadListView(MemberRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         table = UploadTable(disclosure_imports_for(self.request.user).order_by("-created_at"))
         RequestConfig(self.request, paginate={"per_page": 25}).configure(table)
-        return {**super().get_context_data(**kwargs), "table": table}
+        may_import = import_departments_for(self.request.user).exists()
+        return {**super().get_context_data(**kwargs), "table": table, "can_import": may_import}
 
 
 class UploadCreateView(MemberRequiredMixin, FormView):
     template_name = "targets/importing/new.html"
     form_class = WorkspaceUploadForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not import_departments_for(request.user).exists():
+            raise PermissionDenied(_("只有部门的财务人员可以导入公开文件；监督审核人员可以查看已导入的文件。"))
+        return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}
@@ -82,6 +88,7 @@ class UploadDetailView(MemberRequiredMixin, TemplateView):
 
     def render_page(self, job, *, submitted=None, correction_errors=()):
         stuck = jobs.is_stuck(job)
+        may_import = jobs.user_may_import(self.request.user, job)
         return self.render_to_response(
             {
                 "job": job,
@@ -90,9 +97,10 @@ class UploadDetailView(MemberRequiredMixin, TemplateView):
                 "changes": preview_rows(job.preview),
                 "report": job.preview,
                 "mismatch": department_mismatch(job),
-                "can_retry": job.can_retry or stuck,
+                "can_import": may_import,
+                "can_retry": may_import and (job.can_retry or stuck),
                 "correction_errors": correction_errors,
-                **readings_context(job, can_correct=jobs.user_may_correct(self.request.user, job), submitted=submitted),
+                **readings_context(job, can_correct=may_import, submitted=submitted),
             }
         )
 
@@ -106,7 +114,10 @@ class UploadDetailView(MemberRequiredMixin, TemplateView):
                 messages.success(request, _("已重新开始处理。"))
             else:
                 jobs.disclosure_upload_confirm(
-                    job=job, actor=request.user, department_confirmed=request.POST.get("department_confirmed") == "1"
+                    job=job,
+                    actor=request.user,
+                    department_confirmed=request.POST.get("department_confirmed") == "1",
+                    allow_removals=request.POST.get("allow_removals") == "1",
                 )
                 messages.success(request, _("已确认，正在导入。"))
         except (ValidationError, PermissionDenied) as exc:

@@ -111,7 +111,7 @@ def _stored_counts() -> dict:
     return {model.__name__: model.objects.count() for model in models}
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 @settings(max_examples=max(5, EXAMPLES // 5), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(index=st.integers(min_value=0, max_value=100), kind=st.sampled_from(["flip", "cut", "inject", "separators"]))
 def test_a_mutated_import_writes_all_or_nothing(index, kind):

@@ -81,7 +81,7 @@ def test_corrected_document_updates_in_place_and_keeps_history(office, staff):
         )
         .replace("12088.46", "12100.00")
     )
-    result = run(corrected.encode("utf-8"), actor=staff, name="corrected.txt")
+    result = run(corrected.encode("utf-8"), actor=staff, name="corrected.txt", allow_removals=True)
     assert counts() == (1, 2, 2, 18)
     assert set(Indicator.objects.values_list("id", flat=True)) < indicator_ids  # updated in place, two removed
     assert Indicator.objects.get(sheet__period="annual", name="客户端下载量").target_text == "≥450 万次"
@@ -192,7 +192,9 @@ def test_budget_tables_are_stored_and_replaced_on_reimport(office, staff):
     )
     assert BudgetTable.objects.get(kind="gov_fund").empty
     lines = BudgetLine.objects.count()
-    run(SEED.read_bytes(), actor=staff, name=SEED.name)
+    run(SEED.read_bytes(), actor=staff, name=SEED.name)  # the same document: its tables are already stored
+    assert AuditEntry.objects.filter(action="budget_tables.replace").count() == 1
+    run(SEED.read_bytes() + b"\n", actor=staff, name="again.txt")
     assert (BudgetTable.objects.count(), BudgetLine.objects.count()) == (9, lines)
     assert AuditEntry.objects.filter(action="budget_tables.replace").count() == 2
 

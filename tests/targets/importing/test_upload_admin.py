@@ -136,3 +136,31 @@ def test_unknown_job_is_404(client, superuser, name, db):
     url = reverse(f"admin:targets_disclosureimport_{name}", args=[999])
     response = client.post(url) if name == "confirm" else client.get(url)
     assert response.status_code == 404
+
+
+def test_the_admin_offers_removals_and_applies_them_when_ticked(
+    client, staff, department, django_capture_on_commit_callbacks
+):
+    from targets.importing.services import disclosure_import
+
+    text = SEED.read_text(encoding="utf-8")
+    disclosure_import(content=text.encode(), name="first.txt", department=department, actor=staff)
+    last = Indicator.objects.order_by("-sheet_id", "-order").first().name
+    cut = text[: text.index(next(line for line in text.splitlines() if last in line))].encode()  # the tail is gone
+    stored = Indicator.objects.count()
+    client.force_login(staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(client, department, content=cut)
+    job = DisclosureImport.objects.get()
+    removals = job.preview["removals"]
+    assert removals >= 1
+    page = client.get(reverse("admin:targets_disclosureimport_change", args=[job.pk])).content.decode()
+    assert f"同时删除文件中没有的 {removals} 条指标" in page and "文件中没有" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("admin:targets_disclosureimport_confirm", args=[job.pk]),
+            {"department_confirmed": "1", "allow_removals": "1"},
+        )
+    job.refresh_from_db()
+    assert job.status == Status.DONE and job.result["indicators_deleted"] == removals
+    assert Indicator.objects.count() == stored - removals and not Indicator.objects.filter(name=last).exists()
