@@ -27,19 +27,30 @@ def main() -> int:
     from django.db import connection
     from django.test.utils import setup_test_environment, teardown_test_environment
 
-    from . import import_throughput, reminder_sweep, report_build, scoring_throughput
+    from . import admin_lists, hostile_files, import_throughput, reminder_sweep, report_build, scoring_throughput
 
-    for line in bench_parse_target():
-        print(line, flush=True)
-    from . import hostile_files
-
-    for line in hostile_files.run():
-        print(line, flush=True)
+    database_benches = {
+        "import_throughput": import_throughput,
+        "scoring_throughput": scoring_throughput,
+        "reminder_sweep": reminder_sweep,
+        "report_build": report_build,
+        "admin_lists": admin_lists,
+    }
+    chosen = sys.argv[1:]  # `python -m bench scoring_throughput admin_lists`: only those
+    unknown = [name for name in chosen if name not in database_benches]
+    if unknown:
+        print(f"unknown bench: {', '.join(unknown)}; choose from {', '.join(database_benches)}", file=sys.stderr)
+        return 2
+    if not chosen:
+        for line in bench_parse_target():
+            print(line, flush=True)
+        for line in hostile_files.run():
+            print(line, flush=True)
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
-        for module in (import_throughput, scoring_throughput, reminder_sweep, report_build):
-            for line in module.run():
+        for name in chosen or database_benches:
+            for line in database_benches[name].run():
                 print(line, flush=True)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)

@@ -1,0 +1,2 @@
+def run() -> list[str]:
+    return []
