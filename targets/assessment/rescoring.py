@@ -91,15 +91,15 @@ def _session_settings(**values: str):
                 cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
 
 
-def _refresh_statistics(cursor, models, *, rows: int) -> None:
+def _refresh_statistics(cursor, rows: dict) -> None:
     """A year written in bulk just now (an import) leaves the planner's statistics behind: it would
     plan the scoring for the few rows it knows of (nested loops, a million index look-ups). Where a
-    table is known to hold fewer rows than this year alone has, ANALYZE it first, as autoanalyze
-    would later (it samples the table; no VACUUM)."""
-    tables = [model._meta.db_table for model in models]
-    cursor.execute("SELECT relname FROM pg_class WHERE oid = ANY(%s::regclass[]) AND reltuples < %s", [tables, rows])
-    for (name,) in cursor.fetchall():
-        cursor.execute(f"ANALYZE {connection.ops.quote_name(name)}")
+    table is known to hold fewer rows than this year alone has (`rows`: model → the year's count),
+    ANALYZE it first, as autoanalyze would later (it samples the table; no VACUUM)."""
+    for model, count in rows.items():
+        cursor.execute("SELECT reltuples < %s FROM pg_class WHERE oid = %s::regclass", [count, model._meta.db_table])
+        if cursor.fetchone()[0]:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
 def _rescore_in_database(year: int, profiles: dict[int, Rules], total: int) -> int:
@@ -133,7 +133,8 @@ def _rescore_in_database(year: int, profiles: dict[int, Rules], total: int) -> i
             AND ({never_scored} OR (r.{computed}, r.{stored_flag}) IS DISTINCT FROM ({score}, {flag}))
     """  # noqa: S608 - identifiers from model metadata, values as parameters
     with _session_settings(jit="off", work_mem="256MB") as cursor:
-        _refresh_statistics(cursor, [IndicatorResult, Indicator], rows=total)
+        evaluations = Evaluation.objects.filter(period__year=year).count()
+        _refresh_statistics(cursor, {IndicatorResult: total, Indicator: total, Evaluation: evaluations})
         cursor.execute(update, [*rules.params, year])
         return cursor.rowcount
 
