@@ -2,6 +2,8 @@
 
 from django.db import migrations, models
 
+from budgets.trigram import trigram_index
+
 
 class Migration(migrations.Migration):
 
@@ -30,4 +32,5 @@ class Migration(migrations.Migration):
             name='year',
             field=models.PositiveSmallIntegerField(blank=True, db_index=True, null=True, verbose_name='预算年度'),
         ),
+        trigram_index("budgets_project", "name", "budgets_project_name_trgm"),
     ]

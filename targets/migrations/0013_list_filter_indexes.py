@@ -2,6 +2,8 @@
 
 from django.db import migrations, models
 
+from budgets.trigram import trigram_index
+
 
 class Migration(migrations.Migration):
 
@@ -20,4 +22,5 @@ class Migration(migrations.Migration):
             name='year',
             field=models.PositiveSmallIntegerField(db_index=True, verbose_name='年度'),
         ),
+        trigram_index("targets_indicator", "name", "targets_indicator_name_trgm"),
     ]
