@@ -196,8 +196,13 @@ def _measure(clients: dict, pages) -> dict:
                 if response.status_code != 200:
                     raise RuntimeError(f"{role} {url}: {response.status_code}")
                 times.setdefault((role, name), []).append(elapsed)
-                queries[(role, name)] = len(captured.captured_queries)
+                queries[(role, name)] = captured.captured_queries
     return {key: (statistics.median(values), queries[key]) for key, values in times.items()}
+
+
+def _slowest(queries) -> str:
+    slowest = max(queries, key=lambda query: float(query["time"]))
+    return f"{float(slowest['time']) * 1000:.0f} ms: {' '.join(slowest['sql'].split())[:160]}"
 
 
 def run() -> list[str]:
@@ -239,7 +244,11 @@ def run() -> list[str]:
     constant = True
     for role in clients:
         for name, _ in pages:
-            (t_small, q_small), (t_large, q_large) = measured[small][(role, name)], measured[large][(role, name)]
+            (t_small, small_queries), (t_large, large_queries) = (
+                measured[small][(role, name)],
+                measured[large][(role, name)],
+            )
+            q_small, q_large = len(small_queries), len(large_queries)
             ratio = t_large / t_small
             worst = max(worst, ratio)
             constant &= q_small == q_large and q_large <= 12
@@ -247,6 +256,8 @@ def run() -> list[str]:
                 f"admin lists: {role:9} {name}: {t_small * 1000:.0f} ms → {t_large * 1000:.0f} ms ({ratio:.2f}×), "
                 f"queries {q_small} → {q_large}"
             )
+            if ratio > 1.5:
+                lines.append(f"admin lists:   slowest query at {large:,}: {_slowest(large_queries)}")
     lines.append(
         f"admin lists: worst ratio {worst:.2f}× (target ≤ 1.5×), queries "
         + ("constant and ≤ 12" if constant else "NOT constant or above 12")

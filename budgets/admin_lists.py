@@ -10,6 +10,7 @@ whatever the table holds.
 """
 
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.paginator import Paginator
 from django.db.models import Max, Min
 from django.utils.functional import cached_property
@@ -96,7 +97,7 @@ def year_filter(field: str, title=YEAR):
             if value is None:
                 return queryset
             if not value.isdigit():
-                return queryset.none()
+                raise IncorrectLookupParameters(value)  # the list says the filter cannot be used
             return queryset.filter(**{field: int(value)})
 
     YearFilter.title = title
@@ -146,7 +147,7 @@ def department_filter(lookup: str = "department", title=DEPARTMENT):
             if value is None:
                 return queryset
             if not value.isdigit():
-                return queryset.none()
+                raise IncorrectLookupParameters(value)
             return queryset.filter(**{f"{lookup}_id": int(value)})
 
     DepartmentFilter.title = title
