@@ -29,7 +29,15 @@ def main(names: list[str]) -> int:
     from django.db import connection
     from django.test.utils import setup_test_environment, teardown_test_environment
 
-    from . import hostile_files, import_throughput, reminder_sweep, report_build, scoring_throughput, workspace_pages
+    from . import (
+        admin_lists,
+        hostile_files,
+        import_throughput,
+        reminder_sweep,
+        report_build,
+        scoring_throughput,
+        workspace_pages,
+    )
 
     plain = {"parse": bench_parse_target, "hostile": hostile_files.run}
     in_database = {
@@ -38,6 +46,7 @@ def main(names: list[str]) -> int:
         "workspace": workspace_pages.run,
         "reminders": reminder_sweep.run,
         "reports": report_build.run,
+        "lists": admin_lists.run,
     }
     unknown = set(names) - set(plain) - set(in_database)
     if unknown:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import execution, services
 from .admin_forms import FullyValidatedModelForm
+from .admin_lists import FlatChangelistMixin, department_filter, year_filter
 from .admin_spreadsheets import SpreadsheetImportExportMixin
 from .audit import actor_name, event_sentence
 from .history_admin import ReadableHistoryAdmin
@@ -28,7 +29,7 @@ from .resources import ExecutionResource
 from .selectors import department_scope, departments_for
 
 
-class DepartmentScopedAdmin(admin.ModelAdmin):
+class DepartmentScopedAdmin(FlatChangelistMixin, admin.ModelAdmin):
     """Non-superusers see only rows of departments they belong to (supervisors: their subtree).
 
     Forms run the model's whole validation (budgets.admin_forms). Review actions declare
@@ -36,6 +37,7 @@ class DepartmentScopedAdmin(admin.ModelAdmin):
 
     department_field = "department"
     form = FullyValidatedModelForm
+    ordering = ("-pk",)  # newest first, read backwards along the primary key: no sort of the table
 
     def has_review_permission(self, request):
         opts = self.opts
@@ -59,6 +61,7 @@ class DepartmentAdmin(DepartmentScopedAdmin):
     list_filter = ("level",)
     search_fields = ("code", "name")
     list_select_related = ("parent",)
+    ordering = ("path",)
     autocomplete_fields = ("parent",)
     readonly_fields = ("path",)
 
@@ -111,8 +114,8 @@ class FundingInline(admin.TabularInline):
 @admin.register(Project)
 class ProjectAdmin(ReadableHistoryAdmin, DepartmentScopedAdmin):
     list_display = ("name", "year", "department", "implementing_unit", "category", "source_document")
-    list_filter = ("year", "continuity", "department__level", "department")
-    search_fields = ("name", "code", "implementing_unit", "responsible_person")
+    list_filter = (year_filter("year"), "continuity", "department__level", department_filter())
+    search_fields = ("name",)
     list_select_related = ("department", "source_document")
     readonly_fields = ("source_document", "source_location")
     inlines = [FundingInline]
@@ -175,7 +178,7 @@ class ProjectAdmin(ReadableHistoryAdmin, DepartmentScopedAdmin):
 class FundingAdmin(ReadableHistoryAdmin, DepartmentScopedAdmin):
     department_field = "project__department"
     list_display = ("project", "period", "first_year", "last_year", "total", "fiscal", "carryover", "other")
-    list_filter = ("period", "first_year", "project__department")
+    list_filter = ("period", year_filter("first_year", _("起始年度")), department_filter("project__department"))
     search_fields = ("project__name",)
     list_select_related = ("project", "project__department")
     readonly_fields = ("project", "period", "source_location")
@@ -191,7 +194,7 @@ class FundingAdmin(ReadableHistoryAdmin, DepartmentScopedAdmin):
 @admin.register(SourceDocument)
 class SourceDocumentAdmin(DepartmentScopedAdmin):
     list_display = ("original_name", "format", "department", "year", "imported_by", "imported_at")
-    list_filter = ("format", "year", "department")
+    list_filter = ("format", year_filter("year"), department_filter())
     search_fields = ("original_name", "sha256")
     list_select_related = ("department", "imported_by")
     readonly_fields = (
@@ -224,6 +227,9 @@ class SourceDocumentAdmin(DepartmentScopedAdmin):
         return render_to_string("admin/budgets/parse_summary.html", {"report": import_report_summary(obj.parse_report)})
 
 
+AUDITED_APPS = ("budgets", "targets", "auth")
+
+
 class SubjectTypeFilter(admin.SimpleListFilter):
     """The kinds of record the trail holds, by their Chinese names."""
 
@@ -231,8 +237,8 @@ class SubjectTypeFilter(admin.SimpleListFilter):
     parameter_name = "subject_type"
 
     def lookups(self, request, model_admin):
-        ids = model_admin.get_queryset(request).values_list("content_type", flat=True).distinct()
-        types = ContentType.objects.filter(pk__in=ids)
+        # The project's own kinds of record, not the distinct values of a trail that only grows.
+        types = ContentType.objects.filter(app_label__in=AUDITED_APPS).exclude(model__startswith="historical")
         return sorted(((t.pk, _subject_type(t)) for t in types), key=lambda item: item[1])
 
     def queryset(self, request, queryset):
@@ -245,14 +251,14 @@ def _subject_type(content_type) -> str:
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(FlatChangelistMixin, admin.ModelAdmin):
     """What people did, as sentences; the stored action codes and JSON are never shown."""
 
     list_display = ("created_at", "actor_display", "sentence", "subject_type")
-    list_filter = (SubjectTypeFilter,)
-    search_fields = ("object_repr", "actor__username")
+    list_filter = (SubjectTypeFilter, "created_at")
+    search_fields = ("object_repr",)
     list_select_related = ("actor", "content_type")
-    date_hierarchy = "created_at"
+    ordering = ("-pk",)
     fields = ("created_at", "actor_display", "subject_type", "object_repr", "sentence", "details")
     readonly_fields = fields
 
@@ -301,7 +307,7 @@ class BudgetLineInline(admin.TabularInline):
 @admin.register(BudgetTable)
 class BudgetTableAdmin(DepartmentScopedAdmin):
     list_display = ("title", "kind", "department", "year", "total_plain", "empty", "source_document")
-    list_filter = ("kind", "year", "empty", "department")
+    list_filter = ("kind", year_filter("year"), "empty", department_filter())
     search_fields = ("title", "department__name")
     list_select_related = ("department", "source_document")
     readonly_fields = (
@@ -341,7 +347,7 @@ class ExecutionRecordAdmin(SpreadsheetImportExportMixin, DepartmentScopedAdmin):
     department_field = "project__department"
     resource_classes = [ExecutionResource]
     list_display = ("project", "month", "spent", "source", "updated_at")
-    list_filter = ("project__year", "month", "source", "project__department")
+    list_filter = (year_filter("project__year"), "month", "source", department_filter("project__department"))
     search_fields = ("project__name", "project__code")
     list_select_related = ("project", "project__department")
     fields = ("project", "month", "spent", "note")

@@ -108,7 +108,7 @@ class SourceDocument(models.Model):
         on_delete=models.PROTECT,
         related_name="source_documents",
     )
-    year = models.PositiveSmallIntegerField(_("预算年度"), null=True, blank=True)
+    year = models.PositiveSmallIntegerField(_("预算年度"), null=True, blank=True, db_index=True)
     imported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("导入人"),
@@ -208,7 +208,7 @@ class Funding(models.Model):
 
     project = models.ForeignKey(Project, verbose_name=_("项目"), on_delete=models.CASCADE, related_name="fundings")
     period = models.CharField(_("期间"), max_length=16, choices=FundingPeriod.choices)
-    first_year = models.PositiveSmallIntegerField(_("起始年度"))
+    first_year = models.PositiveSmallIntegerField(_("起始年度"), db_index=True)
     last_year = models.PositiveSmallIntegerField(_("终止年度"))
     total = money_field(_("资金总额"))
     fiscal = money_field(_("财政拨款"))
@@ -282,7 +282,7 @@ class BudgetTable(models.Model):
     department = models.ForeignKey(
         Department, verbose_name=_("部门"), on_delete=models.PROTECT, related_name="budget_tables"
     )
-    year = models.PositiveSmallIntegerField(_("预算年度"))
+    year = models.PositiveSmallIntegerField(_("预算年度"), db_index=True)
     source_document = models.ForeignKey(
         SourceDocument, verbose_name=_("来源文件"), on_delete=models.CASCADE, related_name="budget_tables"
     )

@@ -91,12 +91,18 @@ def budget_tables_for(user, *, department, year):
     )
 
 
-def budget_years_for(user):
+def budget_years_for(user, *, search: str = ""):
+    """Each department and year with budget tables, with how many. Grouped and ordered along the
+    (department, year, kind) index read backwards, so a page of them is read without grouping
+    every table first."""
+    tables = BudgetTable.objects.filter(department_scope(user, prefix="department"))
+    if search:
+        tables = tables.filter(department__name__icontains=search)
     return (
-        BudgetTable.objects.filter(department_scope(user, prefix="department"))
-        .values("department__code", "department__name", "year")
+        tables.values("department_id", "year")
         .annotate(tables=Count("id"))
-        .order_by("department__name", "-year")
+        .values("department__code", "department__name", "department_id", "year", "tables")
+        .order_by("-department_id", "-year")
     )
 
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 from django_tables2 import RequestConfig
 
+from .admin_lists import LimitedCountPaginator
 from .downloads import attachment_response
 from .exports import SafeTableExport, export_name
 from .models import BudgetTable, Department
@@ -23,6 +24,7 @@ from .selectors import (
 from .tables_ui import BudgetLineFilter, BudgetLineTable, BudgetTableTable, ProjectExecutionTable
 
 EXPORT_FORMATS = ("csv", "xlsx")
+INDEX_PAGE_SIZE = 50
 
 
 def _export(request, table, name: str):
@@ -43,7 +45,10 @@ class BudgetIndexView(LoginRequiredMixin, TemplateView):
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "years": budget_years_for(self.request.user)}
+        search = self.request.GET.get("q", "").strip()[:100]
+        years = LimitedCountPaginator(budget_years_for(self.request.user, search=search), INDEX_PAGE_SIZE)
+        page = years.get_page(self.request.GET.get("page"))
+        return {**super().get_context_data(**kwargs), "years": page, "page": page, "search": search}
 
 
 class DepartmentBudgetView(LoginRequiredMixin, TemplateView):

@@ -12,11 +12,11 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from budgets.models import Membership
+from budgets.selectors import memberships_of
 
 
 def is_member(user) -> bool:
-    return Membership.objects.filter(user=user).exists()
+    return bool(memberships_of(user))  # read once per request, shared with the department scope
 
 
 class MemberAdminSite(admin.AdminSite):

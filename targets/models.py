@@ -301,7 +301,7 @@ class DisclosureImport(models.Model):
     department = models.ForeignKey(
         Department, verbose_name=_("部门"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    year = models.PositiveSmallIntegerField(_("预算年度"), null=True, blank=True)
+    year = models.PositiveSmallIntegerField(_("预算年度"), null=True, blank=True, db_index=True)
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.UPLOADED)
     progress = models.PositiveSmallIntegerField(_("进度"), default=0)
     message = models.TextField(_("说明"), blank=True)

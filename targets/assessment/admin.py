@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from budgets.admin import DepartmentScopedAdmin
+from budgets.admin_lists import FlatChangelistMixin
 from budgets.history_admin import ReadableHistoryAdmin
 from budgets.readable import number_column
 
@@ -25,7 +26,7 @@ from .selectors import evaluation_rows
 
 
 @admin.register(RuleProfile)
-class RuleProfileAdmin(admin.ModelAdmin):
+class RuleProfileAdmin(FlatChangelistMixin, admin.ModelAdmin):
     """Saving a change creates a new version; earlier versions stay as they were, read-only."""
 
     list_display = (
@@ -174,7 +175,14 @@ class IndicatorResultAdmin(ServiceFormAdmin, ReadableHistoryAdmin, DepartmentSco
         "flag",
     )
     list_filter = ("flag", "evaluation__period__year")
-    list_select_related = ("indicator", "evaluation__sheet__project", "evaluation__period")
+    # Everything the row's __str__ columns read (Evaluation → sheet → project or department, period).
+    list_select_related = (
+        "indicator",
+        "evaluation__sheet__project",
+        "evaluation__sheet__department",
+        "evaluation__period",
+        "evaluation__profile",
+    )
     readonly_fields = (
         "indicator",
         "evaluation",
@@ -199,13 +207,6 @@ class IndicatorResultAdmin(ServiceFormAdmin, ReadableHistoryAdmin, DepartmentSco
         if self.has_change_permission(request, obj):
             return (*self.readonly_fields, "score", "reason")
         return self.readonly_fields
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .select_related("indicator", "evaluation__sheet__department", "evaluation__profile")
-        )
 
     def has_add_permission(self, request):
         return False

@@ -1,8 +1,8 @@
 """Rescore every self-evaluation of a year, set-based, each with its own rule profile version.
 
 On PostgreSQL the scores are computed inside the database by the SQL form of `score_indicator`
-(targets.scoring.sql) over the stored parse of targets and actuals: one parallel query puts the
-results whose score or flag changed into a temporary table, one UPDATE writes them. Elsewhere
+(targets.scoring.sql) over the stored parse of targets and actuals, in one UPDATE that rewrites
+only the results whose score or flag changed (every update fits on its page: HOT). Elsewhere
 (SQLite) the Python function scores each result. Either way the number of queries does not grow
 with the number of results, unchanged results are not rewritten, and overrides are kept
 (final_score is a generated column: the override if any, else the computed score).
@@ -20,7 +20,7 @@ from budgets.bulk import copy_update
 
 from ..models import Evaluation, Indicator, IndicatorResult, RuleProfile
 from ..scoring import Rules, budget_score, grade_for, total_score
-from ..scoring.sql import INPUTS, ProfileRules, scoring_sql
+from ..scoring.sql import INPUTS, ProfileRules, scoring_sql, unscored_sql
 from .explanation import assess_result
 
 INDICATOR_INPUTS = {  # scoring input → Indicator field
@@ -50,7 +50,7 @@ def evaluations_rescore_year(*, year: int, actor=None, progress=_no_progress) ->
     if not total:
         changed = 0
     elif connection.vendor == "postgresql":
-        changed = _rescore_in_database(year, profiles)
+        changed = _rescore_in_database(year, profiles, total)
     else:
         changed = _rescore_in_python(results, profiles)
     progress(total, total)
@@ -92,7 +92,21 @@ def _session_settings(**values: str):
                 cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
 
 
-def _rescore_in_database(year: int, profiles: dict[int, Rules]) -> int:
+def _refresh_statistics(cursor, rows: dict) -> None:
+    """A year written in bulk just now (an import) leaves the planner's statistics behind: it would
+    plan the scoring for the few rows it knows of (nested loops, a million index look-ups). Where a
+    table is known to hold fewer rows than this year alone has (`rows`: model → the year's count),
+    ANALYZE it first, as autoanalyze would later (it samples the table; no VACUUM). One statement
+    whether or not any table needs it, so the scoring's queries stay the same in number."""
+    checks = " ".join(
+        f"IF (SELECT reltuples < {int(count)} FROM pg_class WHERE oid = '{model._meta.db_table}'::regclass) "  # noqa: S608 - names from model metadata, counts are integers
+        f"THEN ANALYZE {connection.ops.quote_name(model._meta.db_table)}; END IF;"
+        for model, count in rows.items()
+    )
+    cursor.execute(f"DO $$ BEGIN {checks} END $$")
+
+
+def _rescore_in_database(year: int, profiles: dict[int, Rules], total: int) -> int:
     quote = connection.ops.quote_name
 
     def table(model) -> str:
@@ -105,35 +119,28 @@ def _rescore_in_database(year: int, profiles: dict[int, Rules]) -> int:
     inputs = {name: f"r.{column(IndicatorResult, name)}" for name in RESULT_INPUTS}
     inputs.update({name: f"i.{column(Indicator, field)}" for name, field in INDICATOR_INPUTS.items()})
     score, flag = scoring_sql(inputs, "pr", rules.band_keys)
-    result_id, computed, stored_flag = (column(IndicatorResult, n) for n in ("id", "computed_score", "flag"))
+    computed, stored_flag = (column(IndicatorResult, n) for n in ("computed_score", "flag"))
     period = Evaluation._meta.get_field("period").related_model
-    # Each score and flag is computed once (OFFSET 0 keeps the subquery from being inlined into the
-    # filter); the subquery runs in parallel workers.
-    select = f"""
+    # One UPDATE, the scores computed in it. A result never scored (no flag yet) that gets a flag
+    # changes for certain, so the filter does not compute its score and flag a first time only for
+    # SET to compute them again; a scored result is compared and rewritten only if they changed.
+    never_scored = f"(r.{stored_flag} = '' AND r.{computed} IS NULL AND NOT {unscored_sql(inputs)})"
+    update = f"""
         WITH {rules.sql}
-        SELECT id, score, flag FROM (
-            SELECT r.{result_id} AS id, r.{computed} AS old_score, r.{stored_flag} AS old_flag,
-                {score} AS score, {flag} AS flag
-            FROM {table(IndicatorResult)} r
-            JOIN {table(Evaluation)} e ON e.{column(Evaluation, "id")} = r.{column(IndicatorResult, "evaluation")}
-            JOIN {table(period)} pe ON pe.{column(period, "id")} = e.{column(Evaluation, "period")}
-            JOIN profile_rules pr ON pr.profile_id = e.{column(Evaluation, "profile")}
-            JOIN {table(Indicator)} i ON i.{column(Indicator, "id")} = r.{column(IndicatorResult, "indicator")}
-            WHERE pe.{column(period, "year")} = %s
-            OFFSET 0
-        ) scored
-        WHERE (old_score, old_flag) IS DISTINCT FROM (score, flag)
+        UPDATE {table(IndicatorResult)} r SET {computed} = {score}, {stored_flag} = {flag}
+        FROM {table(Evaluation)} e, {table(period)} pe, profile_rules pr, {table(Indicator)} i
+        WHERE e.{column(Evaluation, "id")} = r.{column(IndicatorResult, "evaluation")}
+            AND pe.{column(period, "id")} = e.{column(Evaluation, "period")}
+            AND pr.profile_id = e.{column(Evaluation, "profile")}
+            AND i.{column(Indicator, "id")} = r.{column(IndicatorResult, "indicator")}
+            AND pe.{column(period, "year")} = %s
+            AND ({never_scored} OR (r.{computed}, r.{stored_flag}) IS DISTINCT FROM ({score}, {flag}))
     """  # noqa: S608 - identifiers from model metadata, values as parameters
     with _session_settings(jit="off", work_mem="256MB") as cursor:
-        cursor.execute(f"CREATE TEMPORARY TABLE targets_rescored ON COMMIT DROP AS {select}", [*rules.params, year])
-        cursor.execute("ANALYZE targets_rescored")  # temporary tables have no statistics until asked
-        cursor.execute(
-            f"UPDATE {table(IndicatorResult)} r SET {computed} = s.score, {stored_flag} = s.flag "  # noqa: S608
-            f"FROM targets_rescored s WHERE r.{result_id} = s.id"
-        )
-        changed = cursor.rowcount
-        cursor.execute("DROP TABLE targets_rescored")
-    return changed
+        evaluations = Evaluation.objects.filter(period__year=year).count()
+        _refresh_statistics(cursor, {IndicatorResult: total, Indicator: total, Evaluation: evaluations})
+        cursor.execute(update, [*rules.params, year])
+        return cursor.rowcount
 
 
 def _totals(year: int, profiles: dict[int, Rules]) -> int:

@@ -9,6 +9,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from budgets.admin import DepartmentScopedAdmin
+from budgets.admin_lists import year_filter
 
 from ..models import DisclosureImport
 from . import jobs
@@ -19,7 +20,7 @@ from .preview import department_mismatch, preview_rows, readings_context
 @admin.register(DisclosureImport)
 class DisclosureImportAdmin(DepartmentScopedAdmin):
     list_display = ("original_name", "department", "year", "status", "progress", "created_by", "created_at")
-    list_filter = ("status", "year")
+    list_filter = ("status", year_filter("year"))
     search_fields = ("original_name",)
     list_select_related = ("department", "created_by")
 

@@ -9,7 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from budgets.admin import DepartmentScopedAdmin
-from budgets.selectors import departments_for
+from budgets.admin_lists import FlatChangelistMixin, department_filter
 
 from ..models import ReportingPeriod
 from .messages import digest_text
@@ -21,7 +21,7 @@ SHEETS_LISTED = 3
 
 
 @admin.register(ReminderRule)
-class ReminderRuleAdmin(admin.ModelAdmin):
+class ReminderRuleAdmin(FlatChangelistMixin, admin.ModelAdmin):
     list_display = ("period_kind", *RULE_FIELDS)
     fieldsets = (
         (None, {"fields": ("period_kind", "enabled")}),
@@ -39,8 +39,10 @@ class ReminderRuleAdmin(admin.ModelAdmin):
         return ("period_kind",) if obj is not None else ()
 
     def has_add_permission(self, request):
+        if not request.user.is_superuser:
+            return False
         missing = set(ReportingPeriod.Kind.values) - set(ReminderRule.objects.values_list("period_kind", flat=True))
-        return request.user.is_superuser and bool(missing)
+        return bool(missing)
 
     def has_change_permission(self, request, obj=None):
         return request.user.is_superuser
@@ -54,14 +56,8 @@ class ReminderRuleAdmin(admin.ModelAdmin):
         obj.pk = rule.pk
 
 
-class DepartmentFilter(admin.SimpleListFilter):
+class DepartmentFilter(department_filter("department")):
     """Reminders naming one department; only departments the user may see are listed."""
-
-    title = _("部门")
-    parameter_name = "department"
-
-    def lookups(self, request, model_admin):
-        return [(department.pk, department.name) for department in departments_for(request.user)]
 
     def queryset(self, request, queryset):
         if not self.value():

@@ -11,7 +11,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from budgets.admin import DepartmentScopedAdmin
-from budgets.selectors import departments_for
+from budgets.admin_lists import year_filter
+from budgets.selectors import memberships_of
 
 from .forms import ReportRequestForm
 from .models import ReportBuild
@@ -30,7 +31,7 @@ class ReportBuildAdmin(DepartmentScopedAdmin):
         "requested_at",
         "downloads",
     )
-    list_filter = ("kind", "status", "trigger", "year")
+    list_filter = ("kind", "status", "trigger", year_filter("year"))
     search_fields = ("title", "department__name")
     list_select_related = ("department", "requested_by")
     fields = (
@@ -58,7 +59,7 @@ class ReportBuildAdmin(DepartmentScopedAdmin):
         return super().get_queryset(request).prefetch_related("files")
 
     def _member(self, request) -> bool:
-        return request.user.is_active and (request.user.is_superuser or departments_for(request.user).exists())
+        return request.user.is_active and (request.user.is_superuser or bool(memberships_of(request.user)))
 
     def has_module_permission(self, request):
         return self._member(request)

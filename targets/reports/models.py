@@ -41,7 +41,7 @@ class ReportBuild(models.Model):
     department = models.ForeignKey(
         Department, verbose_name=_("部门"), on_delete=models.PROTECT, related_name="report_builds"
     )
-    year = models.PositiveSmallIntegerField(_("年度"))
+    year = models.PositiveSmallIntegerField(_("年度"), db_index=True)
     period = models.ForeignKey(
         ReportingPeriod,
         verbose_name=_("填报期"),

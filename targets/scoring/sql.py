@@ -86,6 +86,13 @@ class ProfileRules:
         return cls(sql, params, band_keys)
 
 
+def unscored_sql(inputs: dict[str, str]) -> str:
+    """The first branch of score_indicator: no score and no flag (not applicable, or nothing entered
+    and nothing judged). Every other result gets a non-empty flag."""
+    c = inputs
+    return f"({c['not_applicable']} OR ({c['actual_text']} = '' AND {c['assessment_level']} = ''))"
+
+
 def scoring_sql(inputs: dict[str, str], rules_alias: str, band_keys) -> tuple[str, str]:
     """The score and the flag of one result as two SQL expressions over `inputs` (name → SQL) and
     the `profile_rules` row aliased `rules_alias`."""
@@ -119,7 +126,7 @@ def scoring_sql(inputs: dict[str, str], rules_alias: str, band_keys) -> tuple[st
     zero = f"({c['target_number']} = 0 AND {cmp} = {_q(Comparator.EQ)})"
     full = f"round({w}, 2)"
     # The branches of score_indicator, in its order.
-    none = f"({c['not_applicable']} OR ({c['actual_text']} = '' AND {level} = ''))"
+    none = unscored_sql(inputs)
     score = f"""(CASE
         WHEN {none} THEN NULL
         WHEN NOT {quantitative} THEN

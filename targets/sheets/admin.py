@@ -8,6 +8,7 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from budgets.admin import DepartmentScopedAdmin
+from budgets.admin_lists import department_filter, year_filter
 from budgets.history_admin import ReadableHistoryAdmin
 from budgets.readable import number_column
 
@@ -60,8 +61,8 @@ def _apply(modeladmin, request, queryset, service, done_message, **kwargs):
 @admin.register(TargetSheet)
 class TargetSheetAdmin(ReadableHistoryAdmin, DepartmentScopedAdmin):
     list_display = ("__str__", "scope", "department", "year", "period", "status", "version", "is_current")
-    list_filter = ("status", "scope", "period", "year", "is_current", "department")
-    search_fields = ("title", "project__name", "department__name", "overall_goal")
+    list_filter = ("status", "scope", "period", year_filter("year"), "is_current", department_filter())
+    search_fields = ("title", "project__name")
     list_select_related = ("department", "project")
     readonly_fields = (
         "scope",
@@ -162,8 +163,8 @@ class IndicatorAdmin(ReadOnlyAdmin, ReadableHistoryAdmin, DepartmentScopedAdmin)
         "weight_plain",
         "sheet",
     )
-    list_filter = ("level1_code", "level2_code", "comparator", "nature", "sheet__year", "sheet__period")
-    search_fields = ("name", "target_text", "level1_label", "level2_label", "sheet__project__name")
+    list_filter = ("level1_code", "level2_code", "comparator", "nature", year_filter("sheet__year"), "sheet__period")
+    search_fields = ("name",)  # a trigram index serves it (migration targets 0012)
     list_select_related = ("sheet", "sheet__project", "sheet__department")
     fields = (
         "sheet",
