@@ -82,7 +82,7 @@ class ReportBuildAdmin(DepartmentScopedAdmin):
             " ",
             '<a href="{}">{}</a>',
             ((reverse("reports:download", args=[f.pk]), f.get_format_display()) for f in obj.files.all()),
-        ) or format_html("—")
+        ) or "—"
 
     def add_view(self, request, form_url="", extra_context=None):
         if not self.has_add_permission(request):
