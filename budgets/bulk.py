@@ -32,13 +32,16 @@ def copy_insert(model: type[models.Model], rows: list[dict]) -> None:
 VALUES_LIMIT = 200
 
 
-def copy_update(model: type[models.Model], fields: list[str], rows: list[tuple]) -> int:
+def copy_update(
+    model: type[models.Model], fields: list[str], rows: list[tuple], *, values_limit: int | None = None
+) -> int:
     """Write `fields` of existing rows, given as tuples (pk, *values in the order of `fields`).
 
     On PostgreSQL one UPDATE … FROM joins the new values to the table: from a VALUES list for a few
-    rows, else from a temporary table filled by COPY. Either stays one plain join however many rows
-    (bulk_update's CASE per column grows with the rows and tips the planner into JIT). Elsewhere
-    bulk_update. Returns the rows written."""
+    rows (up to `values_limit`, default VALUES_LIMIT; 0 when the caller needs the same statements
+    whatever the number of rows), else from a temporary table filled by COPY. Either stays one plain
+    join however many rows (bulk_update's CASE per column grows with the rows and tips the planner
+    into JIT). Elsewhere bulk_update. Returns the rows written."""
     if not rows:
         return 0
     meta = model._meta
@@ -61,7 +64,7 @@ def copy_update(model: type[models.Model], fields: list[str], rows: list[tuple])
     assignments = ", ".join(f"{column} = s.{column}" for column in columns)
     # Identifiers and types come from model metadata, never from input; values are parameters.
     with connection.cursor() as cursor:
-        if len(rows) <= VALUES_LIMIT:
+        if len(rows) <= (VALUES_LIMIT if values_limit is None else values_limit):
             types = [meta.pk.rel_db_type(connection), *(field.db_type(connection) for field in model_fields)]
             row_sql = "(" + ", ".join(f"%s::{kind}" for kind in types) + ")"
             cursor.execute(

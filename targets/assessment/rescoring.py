@@ -169,5 +169,6 @@ def _totals(year: int, profiles: dict[int, Rules]) -> int:
             )
             grade = grade_for(total, rules)
         rows.append((pk, budget_result.rate, budget_result.score, total, grade or "", now))
-    copy_update(Evaluation, ["budget_rate", "budget_score", "total", "grade", "scored_at"], rows)
+    # Always through COPY: a year's rescoring makes the same statements for 20 evaluations or 10,000.
+    copy_update(Evaluation, ["budget_rate", "budget_score", "total", "grade", "scored_at"], rows, values_limit=0)
     return len(rows)

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from budgets.admin import DepartmentScopedAdmin
@@ -78,11 +78,14 @@ class ReportBuildAdmin(DepartmentScopedAdmin):
 
     @admin.display(description=_("下载"))
     def downloads(self, obj):
-        return format_html_join(
-            " ",
-            '<a href="{}">{}</a>',
-            ((reverse("reports:download", args=[f.pk]), f.get_format_display()) for f in obj.files.all()),
-        ) or "—"
+        return (
+            format_html_join(
+                " ",
+                '<a href="{}">{}</a>',
+                ((reverse("reports:download", args=[f.pk]), f.get_format_display()) for f in obj.files.all()),
+            )
+            or "—"
+        )
 
     def add_view(self, request, form_url="", extra_context=None):
         if not self.has_add_permission(request):
