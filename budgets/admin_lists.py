@@ -24,11 +24,18 @@ YEARS_LISTED = 30
 
 
 class LimitedCountPaginator(Paginator):
-    """Counts up to COUNT_LIMIT + 1 rows; `count_limited` says the real count is larger."""
+    """Counts up to COUNT_LIMIT + 1 rows; `count_limited` says the real count is larger.
+
+    `counted`: a query with as many rows as `object_list` that is cheaper to count (no joins or
+    aggregates only the page needs)."""
+
+    def __init__(self, object_list, per_page, *args, counted=None, **kwargs):
+        super().__init__(object_list, per_page, *args, **kwargs)
+        self.counted = object_list if counted is None else counted
 
     @cached_property
     def count(self):
-        return self.object_list.order_by()[: COUNT_LIMIT + 1].count()
+        return self.counted.order_by()[: COUNT_LIMIT + 1].count()
 
     count_limit = COUNT_LIMIT
 
