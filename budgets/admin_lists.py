@@ -5,6 +5,8 @@ whatever the table holds.
   part of a page); beyond it the pages still open, the list just says "more than".
 - Years are offered from the smallest to the largest stored (two index look-ups), not by reading
   every row for its distinct values.
+- Filters on a field with a known, short set of values (months, grades) offer that set, not the
+  distinct values of every row.
 - The department filter lists the departments the user may see, up to DEPARTMENTS_LISTED; when
   there are more it offers a text box and lists those whose name contains what was typed.
 """
@@ -110,6 +112,31 @@ def year_filter(field: str, title=YEAR):
     YearFilter.title = title
     YearFilter.__name__ = f"YearFilter_{field}"
     return YearFilter
+
+
+def fixed_filter(field: str, title, values) -> type[admin.SimpleListFilter]:
+    """A filter on `field` offering `values` (value, label) as they are, instead of reading every
+    row for its distinct values."""
+    offered = [(str(value), label) for value, label in values]
+    known = {value for value, _label in offered}
+
+    class FixedFilter(admin.SimpleListFilter):
+        parameter_name = field
+
+        def lookups(self, request, model_admin):
+            return offered
+
+        def queryset(self, request, queryset):
+            value = self.value()
+            if value is None:
+                return queryset
+            if value not in known:
+                raise IncorrectLookupParameters(value)
+            return queryset.filter(**{field: value})
+
+    FixedFilter.title = title
+    FixedFilter.__name__ = f"FixedFilter_{field}"
+    return FixedFilter
 
 
 def department_filter(lookup: str = "department", title=DEPARTMENT):
