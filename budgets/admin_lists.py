@@ -2,7 +2,9 @@
 whatever the table holds.
 
 - The count under the list stops at COUNT_LIMIT (counting every row of a large table is the slowest
-  part of a page); beyond it the pages still open, the list just says "more than".
+  part of a page); beyond it the pages still open, the list just says "more than". Counting up to
+  the limit reads that many matching rows (a search matching a fifth of 100,000 indicators: 20 ms
+  to reach 10,000, 2 ms to reach 1,000), so the limit is kept to twenty pages of fifty.
 - Years are offered from the smallest to the largest stored (two index look-ups), not by reading
   every row for its distinct values.
 - Filters on a field with a known, short set of values (months, grades) offer that set, not the
@@ -20,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .selectors import departments_for
 
-COUNT_LIMIT = 10_000
+COUNT_LIMIT = 1_000
 DEPARTMENTS_LISTED = 30
 YEARS_LISTED = 30
 
