@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import execution, services
 from .admin_forms import FullyValidatedModelForm
-from .admin_lists import FlatChangelistMixin, department_filter, year_filter
+from .admin_lists import FlatChangelistMixin, department_filter, fixed_filter, year_filter
 from .admin_spreadsheets import SpreadsheetImportExportMixin
 from .audit import actor_name, event_sentence
 from .history_admin import ReadableHistoryAdmin
@@ -347,7 +347,12 @@ class ExecutionRecordAdmin(SpreadsheetImportExportMixin, DepartmentScopedAdmin):
     department_field = "project__department"
     resource_classes = [ExecutionResource]
     list_display = ("project", "month", "spent", "source", "updated_at")
-    list_filter = (year_filter("project__year"), "month", "source", department_filter("project__department"))
+    list_filter = (
+        year_filter("project__year"),
+        fixed_filter("month", ExecutionRecord._meta.get_field("month").verbose_name, [(m, m) for m in range(1, 13)]),
+        "source",
+        department_filter("project__department"),
+    )
     search_fields = ("project__name", "project__code")
     list_select_related = ("project", "project__department")
     fields = ("project", "month", "spent", "note")

@@ -2,9 +2,13 @@
 whatever the table holds.
 
 - The count under the list stops at COUNT_LIMIT (counting every row of a large table is the slowest
-  part of a page); beyond it the pages still open, the list just says "more than".
+  part of a page); beyond it the pages still open, the list just says "more than". Counting up to
+  the limit reads that many matching rows (a search matching a fifth of 100,000 indicators: 20 ms
+  to reach 10,000, 2 ms to reach 1,000), so the limit is kept to twenty pages of fifty.
 - Years are offered from the smallest to the largest stored (two index look-ups), not by reading
   every row for its distinct values.
+- Filters on a field with a known, short set of values (months, grades) offer that set, not the
+  distinct values of every row.
 - The department filter lists the departments the user may see, up to DEPARTMENTS_LISTED; when
   there are more it offers a text box and lists those whose name contains what was typed.
 """
@@ -18,17 +22,24 @@ from django.utils.translation import gettext_lazy as _
 
 from .selectors import departments_for
 
-COUNT_LIMIT = 10_000
+COUNT_LIMIT = 1_000
 DEPARTMENTS_LISTED = 30
 YEARS_LISTED = 30
 
 
 class LimitedCountPaginator(Paginator):
-    """Counts up to COUNT_LIMIT + 1 rows; `count_limited` says the real count is larger."""
+    """Counts up to COUNT_LIMIT + 1 rows; `count_limited` says the real count is larger.
+
+    `counted`: a query with as many rows as `object_list` that is cheaper to count (no joins or
+    aggregates only the page needs)."""
+
+    def __init__(self, object_list, per_page, *args, counted=None, **kwargs):
+        super().__init__(object_list, per_page, *args, **kwargs)
+        self.counted = object_list if counted is None else counted
 
     @cached_property
     def count(self):
-        return self.object_list.order_by()[: COUNT_LIMIT + 1].count()
+        return self.counted.order_by()[: COUNT_LIMIT + 1].count()
 
     count_limit = COUNT_LIMIT
 
@@ -103,6 +114,31 @@ def year_filter(field: str, title=YEAR):
     YearFilter.title = title
     YearFilter.__name__ = f"YearFilter_{field}"
     return YearFilter
+
+
+def fixed_filter(field: str, title, values) -> type[admin.SimpleListFilter]:
+    """A filter on `field` offering `values` (value, label) as they are, instead of reading every
+    row for its distinct values."""
+    offered = [(str(value), label) for value, label in values]
+    known = {value for value, _label in offered}
+
+    class FixedFilter(admin.SimpleListFilter):
+        parameter_name = field
+
+        def lookups(self, request, model_admin):
+            return offered
+
+        def queryset(self, request, queryset):
+            value = self.value()
+            if value is None:
+                return queryset
+            if value not in known:
+                raise IncorrectLookupParameters(value)
+            return queryset.filter(**{field: value})
+
+    FixedFilter.title = title
+    FixedFilter.__name__ = f"FixedFilter_{field}"
+    return FixedFilter
 
 
 def department_filter(lookup: str = "department", title=DEPARTMENT):

@@ -95,15 +95,26 @@ def budget_years_for(user, *, search: str = ""):
     """Each department and year with budget tables, with how many. Grouped and ordered along the
     (department, year, kind) index read backwards, so a page of them is read without grouping
     every table first."""
-    tables = BudgetTable.objects.filter(department_scope(user, prefix="department"))
-    if search:
-        tables = tables.filter(department__name__icontains=search)
     return (
-        tables.values("department_id", "year")
+        _budget_tables_seen(user, search)
+        .values("department_id", "year")
         .annotate(tables=Count("id"))
         .values("department__code", "department__name", "department_id", "year", "tables")
         .order_by("-department_id", "-year")
     )
+
+
+def budget_year_keys_for(user, *, search: str = ""):
+    """The departments and years of budget_years_for alone, as many rows: what its pages are
+    counted on, without joining departments or counting tables."""
+    return _budget_tables_seen(user, search).values("department_id", "year").distinct()
+
+
+def _budget_tables_seen(user, search: str):
+    tables = BudgetTable.objects.filter(department_scope(user, prefix="department"))
+    if search:
+        tables = tables.filter(department__name__icontains=search)
+    return tables
 
 
 def budget_lines_for(user, *, table_id):

@@ -15,6 +15,7 @@ from .models import BudgetTable, Department
 from .selectors import (
     budget_lines_for,
     budget_tables_for,
+    budget_year_keys_for,
     budget_years_for,
     departments_for,
     project_execution_for,
@@ -46,7 +47,12 @@ class BudgetIndexView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         search = self.request.GET.get("q", "").strip()[:100]
-        years = LimitedCountPaginator(budget_years_for(self.request.user, search=search), INDEX_PAGE_SIZE)
+        user = self.request.user
+        years = LimitedCountPaginator(
+            budget_years_for(user, search=search),
+            INDEX_PAGE_SIZE,
+            counted=budget_year_keys_for(user, search=search),
+        )
         page = years.get_page(self.request.GET.get("page"))
         return {**super().get_context_data(**kwargs), "years": page, "page": page, "search": search}
 

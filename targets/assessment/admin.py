@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from budgets.admin import DepartmentScopedAdmin
-from budgets.admin_lists import FlatChangelistMixin
+from budgets.admin_lists import FlatChangelistMixin, fixed_filter
 from budgets.history_admin import ReadableHistoryAdmin
 from budgets.readable import number_column
 
@@ -20,6 +20,7 @@ from ..profiles import EDITABLE, rule_profile_create, rule_profile_revise
 from ..review.admin import ReviewedRecordAdmin, queue_urls, understood
 from ..review.forms import OverrideForm
 from ..review.selectors import user_can_review
+from ..scoring.rules import DEFAULT_RULES
 from . import services as evaluation_services
 from .explanation import result_explanation
 from .selectors import evaluation_rows
@@ -71,6 +72,10 @@ class RuleProfileAdmin(FlatChangelistMixin, admin.ModelAdmin):
         return redirect(reverse("admin:targets_ruleprofile_change", args=[obj.pk]))
 
 
+GRADES = [(grade, grade) for _threshold, grade in DEFAULT_RULES.grade_bands] + [(DEFAULT_RULES.lowest_grade,) * 2]
+_GRADE_TITLE = Evaluation._meta.get_field("grade").verbose_name
+
+
 @admin.register(Evaluation)
 class EvaluationAdmin(ReviewedRecordAdmin):
     entry_url_name = "assessment:entry"
@@ -78,7 +83,7 @@ class EvaluationAdmin(ReviewedRecordAdmin):
     row_model = IndicatorResult
     row_parent = "evaluation"
     list_display = (*ReviewedRecordAdmin.review_columns, "total_plain", "grade")
-    list_filter = ("status", "grade", "period__year")
+    list_filter = ("status", fixed_filter("grade", _GRADE_TITLE, GRADES), "period__year")
     total_plain = number_column("total", gettext_lazy("总分"))
 
     def get_urls(self):

@@ -118,3 +118,19 @@ def test_amounts_show_as_written_not_with_four_places(client, staff, project):
     client.force_login(staff)
     body = client.get(reverse("admin:budgets_executionrecord_changelist")).content.decode()
     assert ">12<" in body and "12.0000" not in body
+
+
+def test_the_month_filter_offers_the_twelve_months_and_filters(client, staff, project):
+    from decimal import Decimal
+
+    from budgets.execution import execution_record_set
+
+    execution_record_set(project=project, month=3, spent=Decimal("12"), actor=staff)
+    execution_record_set(project=project, month=5, spent=Decimal("7"), actor=staff)
+    client.force_login(staff)
+    url = reverse("admin:budgets_executionrecord_changelist")
+    body = client.get(url).content.decode()
+    assert all(f"?month={month}" in body for month in range(1, 13))
+    assert client.get(url, {"month": "3"}).context["cl"].result_count == 1
+    assert client.get(url, {"month": "12"}).context["cl"].result_count == 0
+    assert "筛选条件或页码无法使用" in client.get(url, {"month": "13"}, follow=True).content.decode()

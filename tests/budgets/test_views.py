@@ -94,3 +94,13 @@ def test_exports_are_named_by_department_and_table_hold_numbers_and_csv_has_a_bo
     assert any(isinstance(value, int | float) for value in numbers)
     csv = client.get(url + "?_export=csv").content
     assert csv.startswith("\ufeff".encode())
+
+
+def test_index_counts_departments_and_years_not_tables(client, staff, imported):
+    client.force_login(staff)
+    page = client.get(reverse("budgets:index")).context["page"]
+    assert BudgetTable.objects.filter(department=imported).count() > 1
+    assert page.paginator.count == 1 == len(page.object_list)
+    assert page.object_list[0]["tables"] == BudgetTable.objects.filter(department=imported).count()
+    searched = client.get(reverse("budgets:index"), {"q": "不存在的部门"}).context["page"]
+    assert searched.paginator.count == 0

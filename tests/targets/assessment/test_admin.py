@@ -1,6 +1,7 @@
 """The admin of rule profiles, self-evaluations and indicator results (score adjustments)."""
 
 from decimal import Decimal as D
+from urllib.parse import quote
 
 import pytest
 from django.db import connection
@@ -129,3 +130,18 @@ def test_pages_that_cannot_be_changed_have_no_save_button(client, staff, supervi
     assert save(client, inspection, score="1", reason="x").status_code == 403
     inspection.refresh_from_db()
     assert inspection.override_score is None
+
+
+def test_the_grade_filter_offers_every_grade_and_reads_no_evaluation_for_them(client, superuser, recorded_evaluation):
+    client.force_login(superuser)
+    url = reverse("admin:targets_evaluation_changelist")
+    with CaptureQueriesContext(connection) as captured:
+        body = client.get(url).content.decode()
+    assert all(f"?grade={quote(grade)}" in body for grade in ("优", "良", "中", "差"))
+    assert not any("DISTINCT" in query["sql"] and "grade" in query["sql"] for query in captured.captured_queries)
+    grade = recorded_evaluation.grade
+    other = next(g for g in ("优", "良", "中", "差") if g != grade)
+    assert client.get(url, {"grade": grade}).context["cl"].result_count == 1
+    assert client.get(url, {"grade": other}).context["cl"].result_count == 0
+    refused = client.get(url, {"grade": "甲"}, follow=True).content.decode()
+    assert "筛选条件或页码无法使用" in refused
