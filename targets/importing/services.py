@@ -13,6 +13,7 @@ from budgets.tables.services import budget_tables_replace
 
 from .apply import apply_plan
 from .checks import consistency_warnings
+from .collector import with_fewer_collections
 from .corrections import CorrectionError, apply_corrections, mark_warnings, readings
 from .export import extraction_to_json
 from .extract import extract
@@ -95,6 +96,7 @@ def _no_progress(percent: int, message: str) -> None:
     return None
 
 
+@with_fewer_collections
 def disclosure_prepare(
     *,
     content: bytes,
@@ -142,6 +144,7 @@ def disclosure_prepare(
     )
 
 
+@with_fewer_collections
 @transaction.atomic(savepoint=False)
 def disclosure_apply(*, result: ImportResult, content: bytes, actor, allow_removals: bool = False) -> ImportResult:
     """Write a prepared (not dry-run) import: the source document, then the plan, then the audit entry.
@@ -196,6 +199,7 @@ def disclosure_apply(*, result: ImportResult, content: bytes, actor, allow_remov
     return result
 
 
+@with_fewer_collections
 @transaction.atomic
 def disclosure_import(
     *,
