@@ -106,9 +106,11 @@ def disclosure_prepare(
     dry_run: bool = True,
     progress=_no_progress,
     corrections: dict | None = None,
+    with_readings: bool = True,
 ) -> ImportResult:
     """Read, extract and plan without writing anything. `progress(percent, message)` hears each stage;
-    `corrections` (a job's, see corrections.py) change the readings before they are planned."""
+    `corrections` (a job's, see corrections.py) change the readings before they are planned.
+    `with_readings` False leaves out `readings` (only a preview shows them)."""
     progress(10, "读取文件")
     try:
         document = read_document(content, name)
@@ -118,7 +120,7 @@ def disclosure_prepare(
     extraction = extract(document)
     if not extraction.sheets:
         raise DisclosureImportError(f"文件“{name}”中没有找到绩效目标表（项目或部门整体绩效目标）。")
-    found = readings(extraction, corrections)
+    found = readings(extraction, corrections) if with_readings or corrections else []
     try:
         apply_corrections(extraction, corrections or {})
     except CorrectionError as exc:
@@ -211,7 +213,9 @@ def disclosure_import(
     allow_removals: bool = False,
     actor,
 ) -> ImportResult:
-    result = disclosure_prepare(content=content, name=name, department=department, year=year, dry_run=dry_run)
+    result = disclosure_prepare(
+        content=content, name=name, department=department, year=year, dry_run=dry_run, with_readings=False
+    )
     if dry_run:
         return result
     return disclosure_apply(result=result, content=content, actor=actor, allow_removals=allow_removals)
