@@ -5,6 +5,7 @@ Imported HTML is never rendered: it is reduced to text here, and templates escap
 
 import html
 import re
+from functools import lru_cache
 
 _BLOCK_TAGS = re.compile(r"<\s*(?:/\s*)?(?:p|div|br|li|tr|h[1-6])\b[^>]*>", re.IGNORECASE)
 _CHECKBOX = re.compile(r"<\s*input\b([^>]*)>", re.IGNORECASE)
@@ -32,6 +33,21 @@ def markup_to_text(text: str) -> str:
     markdown emphasis removed, spaces folded, empty lines dropped."""
     if not text:
         return ""
+    if len(text) <= _CACHED_LENGTH:
+        return _short_markup_to_text(text)
+    return _markup_to_text(text)
+
+
+# Cells repeat (labels, units, blanks) row after row; long paragraphs are neither repeated nor kept.
+_CACHED_LENGTH = 200
+
+
+@lru_cache(maxsize=65536)
+def _short_markup_to_text(text: str) -> str:
+    return _markup_to_text(text)
+
+
+def _markup_to_text(text: str) -> str:
     text = clean_text(text)
     if "<" in text:
         text = _CHECKBOX.sub(_checkbox, text)

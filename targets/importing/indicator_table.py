@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from budgets.readers import Location, Row
 
@@ -58,10 +59,15 @@ class Group:
 
 
 def classify(text: str, column: int, roles: dict[int, str], aligned: bool = False) -> Token:
+    kind, token_text = _kind(text, roles.get(column), aligned)
+    return Token(column, kind, token_text)
+
+
+@lru_cache(maxsize=65536)  # the same labels and values come back row after row
+def _kind(text: str, role: str | None, aligned: bool) -> tuple[str, str]:
     key = compact(text)
-    role = roles.get(column)
     if _INDEX_LABEL.match(key):
-        return Token(column, INDEX, key)
+        return INDEX, key
     level1, level2 = is_level1_label(key) or level1_label(key), is_level2_label(key) or level2_label(key)
     if aligned and (level1 or level2) and role in {"level1", "level2"}:
         kind = L1 if role == "level1" else L2
@@ -77,7 +83,7 @@ def classify(text: str, column: int, roles: dict[int, str], aligned: bool = Fals
         kind = FRAGMENT
     else:
         kind = TEXT
-    return Token(column, kind, text.strip())
+    return kind, text.strip()
 
 
 def similar(first: str, second: str) -> bool:

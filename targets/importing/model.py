@@ -45,6 +45,7 @@ class ExtractedIndicator:
         return with_comparator(self.value, self.comparator_text)
 
 
+_SPACES = re.compile(r"\s+")
 _DIRECTIONS = {"正向": "≥", "反向": "≤", "正向指标": "≥", "反向指标": "≤"}
 _COMPARATOR_WORDS = {
     "≥",
@@ -72,7 +73,9 @@ _COMPARATOR_WORDS = {
 
 
 def with_comparator(value: str, comparator: str | None) -> str:
-    key = re.sub(r"\s+", "", comparator or "")
+    if not comparator:
+        return value
+    key = _SPACES.sub("", comparator)
     symbol = _DIRECTIONS.get(key, key if key in _COMPARATOR_WORDS else "")
     if not symbol or not value or value.lstrip().startswith(symbol):
         return value

@@ -13,6 +13,7 @@ from budgets.tables.services import budget_tables_replace
 
 from .apply import apply_plan
 from .checks import consistency_warnings
+from .collector import with_fewer_collections
 from .corrections import CorrectionError, apply_corrections, mark_warnings, readings
 from .export import extraction_to_json
 from .extract import extract
@@ -95,6 +96,7 @@ def _no_progress(percent: int, message: str) -> None:
     return None
 
 
+@with_fewer_collections
 def disclosure_prepare(
     *,
     content: bytes,
@@ -104,9 +106,11 @@ def disclosure_prepare(
     dry_run: bool = True,
     progress=_no_progress,
     corrections: dict | None = None,
+    with_readings: bool = True,
 ) -> ImportResult:
     """Read, extract and plan without writing anything. `progress(percent, message)` hears each stage;
-    `corrections` (a job's, see corrections.py) change the readings before they are planned."""
+    `corrections` (a job's, see corrections.py) change the readings before they are planned.
+    `with_readings` False leaves out `readings` (only a preview shows them)."""
     progress(10, "读取文件")
     try:
         document = read_document(content, name)
@@ -116,7 +120,7 @@ def disclosure_prepare(
     extraction = extract(document)
     if not extraction.sheets:
         raise DisclosureImportError(f"文件“{name}”中没有找到绩效目标表（项目或部门整体绩效目标）。")
-    found = readings(extraction, corrections)
+    found = readings(extraction, corrections) if with_readings or corrections else []
     try:
         apply_corrections(extraction, corrections or {})
     except CorrectionError as exc:
@@ -142,6 +146,7 @@ def disclosure_prepare(
     )
 
 
+@with_fewer_collections
 @transaction.atomic(savepoint=False)
 def disclosure_apply(*, result: ImportResult, content: bytes, actor, allow_removals: bool = False) -> ImportResult:
     """Write a prepared (not dry-run) import: the source document, then the plan, then the audit entry.
@@ -164,7 +169,9 @@ def disclosure_apply(*, result: ImportResult, content: bytes, actor, allow_remov
             imported_by=_user(actor),
         )
         source.file.save(result.name, ContentFile(content), save=False)
-        source.full_clean()
+        # Its fingerprint was looked up just above and its department and importer are stored rows
+        # (the unique index and foreign keys still check): no query per document to check again.
+        source.full_clean(exclude=["department", "imported_by"], validate_unique=False)
         source.save()
     result.source_document = source
     result.allow_removals = allow_removals
@@ -194,6 +201,7 @@ def disclosure_apply(*, result: ImportResult, content: bytes, actor, allow_remov
     return result
 
 
+@with_fewer_collections
 @transaction.atomic
 def disclosure_import(
     *,
@@ -205,7 +213,9 @@ def disclosure_import(
     allow_removals: bool = False,
     actor,
 ) -> ImportResult:
-    result = disclosure_prepare(content=content, name=name, department=department, year=year, dry_run=dry_run)
+    result = disclosure_prepare(
+        content=content, name=name, department=department, year=year, dry_run=dry_run, with_readings=False
+    )
     if dry_run:
         return result
     return disclosure_apply(result=result, content=content, actor=actor, allow_removals=allow_removals)

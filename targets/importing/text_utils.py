@@ -11,6 +11,7 @@ from budgets.money import parse_amount, yuan_to_wan
 from budgets.readers.cleaning import compact
 
 _CJK = r"\u3400-\u9fff\uff00-\uffef\u3000-\u303f"
+_LINE_BREAK = re.compile(r"\s*\n\s*")
 _WRAP_SPACE = re.compile(rf"(?<=[{_CJK}])\s+|\s+(?=[{_CJK}])")
 
 
@@ -26,7 +27,8 @@ def unwrap(text: str | None) -> str:
 
 
 def one_line(text: str | None) -> str:
-    return re.sub(r"\s*\n\s*", "", (text or "").strip())
+    text = (text or "").strip()
+    return _LINE_BREAK.sub("", text) if "\n" in text else text
 
 
 def amount_in_wan(text: str, unit: str) -> Decimal | None:
